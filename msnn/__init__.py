@@ -1,0 +1,15 @@
+"""msnn: MindSpore 0.1.0-alpha's ``mindspore.nn`` on PyTorch.
+
+``import msnn as nn`` gives every class and function of ``mindspore.nn``; the companions that
+2020 scripts import beside it live in :mod:`msnn.common` (and at the top level: ``msnn.Tensor``,
+``msnn.Parameter``, ``msnn.float32``, ...) and :mod:`msnn.context`.
+"""
+from ._validator import UnsupportedError
+from . import common, context
+from .common import (Tensor, Parameter, ParameterTuple, dtype,
+                     bool_, int8, int16, int32, int64, uint8, float16, float32, float64)
+from .cell import Cell
+from . import layer
+from .layer import *  # noqa: F401,F403  (each sub-package's __all__ is the public surface)
+
+__version__ = "0.1.0"

@@ -1,0 +1,209 @@
+"""``mindspore.common.initializer``: numpy-drawn initial values, as in MindSpore 0.1.
+
+Every random draw comes from numpy's global RNG in construction order, so ``np.random.seed(k)``
+before building a network reproduces its initial weights.
+"""
+import math
+import numbers
+
+import numpy as np
+import torch
+
+from .._api import ms_api
+from .. import _validator as V
+from . import dtype as mstype
+from .tensor import Tensor
+
+__all__ = ["Initializer", "initializer", "TruncatedNormal", "Normal", "Uniform", "HeUniform",
+           "XavierUniform", "One", "Zero"]
+
+_INITIALIZER_ALIAS = {}
+
+
+class Initializer:
+    """Base class of initializers: ``init(arr)`` fills the float64 numpy array ``arr`` in place.
+
+    Args:
+        kwargs (dict): Keyword arguments kept on the instance.
+    """
+
+    def __init__(self, **kwargs):
+        self._kwargs = kwargs
+
+    def _initialize(self, arr):
+        raise NotImplementedError(f"{type(self).__name__} must override _initialize")
+
+    def __call__(self, arr):
+        return self._initialize(arr)
+
+
+def _register(*aliases):
+    def alias_reg(cls):
+        for alias in (cls.__name__.lower(),) + aliases:
+            _INITIALIZER_ALIAS.setdefault(alias, cls)
+        return cls
+    return alias_reg
+
+
+def _assign(arr, value):
+    arr[...] = value
+
+
+def _fans(arr):
+    if arr.ndim < 2:
+        V.fail(ValueError, "initializer", "shape",
+               "at least 2-D to compute fan_in/fan_out (xavier_uniform, he_uniform)", arr.shape)
+    receptive = int(np.prod(arr.shape[2:])) if arr.ndim > 2 else 1
+    return arr.shape[1] * receptive, arr.shape[0] * receptive
+
+
+@ms_api("mindspore.common.initializer.Zero", torch="torch.nn.init.zeros_")
+@_register('zeros')
+class Zero(Initializer):
+    """Fill with 0 (alias ``'zeros'``, ``'zero'``)."""
+
+    def _initialize(self, arr):
+        _assign(arr, 0)
+
+
+@ms_api("mindspore.common.initializer.One", torch="torch.nn.init.ones_")
+@_register('ones')
+class One(Initializer):
+    """Fill with 1 (alias ``'ones'``, ``'one'``)."""
+
+    def _initialize(self, arr):
+        _assign(arr, 1)
+
+
+@ms_api("mindspore.common.initializer.XavierUniform", torch="torch.nn.init.xavier_uniform_")
+@_register('xavier_uniform')
+class XavierUniform(Initializer):
+    """U(-b, b) with ``b = gain * sqrt(6 / (fan_in + fan_out))``; needs a >= 2-D shape."""
+
+    def __init__(self, gain=1):
+        super().__init__(gain=gain)
+        self.gain = gain
+
+    def _initialize(self, arr):
+        n_in, n_out = _fans(arr)
+        bound = self.gain * math.sqrt(6.0 / (n_in + n_out))
+        _assign(arr, np.random.uniform(-bound, bound, arr.shape))
+
+
+@ms_api("mindspore.common.initializer.HeUniform", torch="torch.nn.init.kaiming_uniform_")
+@_register('he_uniform')
+class HeUniform(Initializer):
+    """U(-b, b) with ``b = sqrt(6 / fan_in)``; needs a >= 2-D shape."""
+
+    def _initialize(self, arr):
+        n_in, _ = _fans(arr)
+        bound = math.sqrt(6.0 / n_in)
+        _assign(arr, np.random.uniform(-bound, bound, arr.shape))
+
+
+class _Constant(Initializer):
+    def __init__(self, value):
+        super().__init__(value=value)
+        self.value = value
+
+    def _initialize(self, arr):
+        _assign(arr, self.value)
+
+
+@ms_api("mindspore.common.initializer.Uniform", torch="torch.nn.init.uniform_")
+@_register()
+class Uniform(Initializer):
+    """U(-scale, scale); ``'uniform'`` gives scale 0.07."""
+
+    def __init__(self, scale=0.07):
+        super().__init__(scale=scale)
+        self.scale = scale
+
+    def _initialize(self, arr):
+        _assign(arr, np.random.uniform(-self.scale, self.scale, arr.shape))
+
+
+@ms_api("mindspore.common.initializer.Normal", torch="torch.nn.init.normal_")
+@_register()
+class Normal(Initializer):
+    """N(0, sigma²); ``'normal'`` gives sigma 0.01 (the default weight init of Dense and Conv2d)."""
+
+    def __init__(self, sigma=0.01):
+        super().__init__(sigma=sigma)
+        self.sigma = sigma
+
+    def _initialize(self, arr):
+        _assign(arr, np.random.normal(0, self.sigma, arr.shape))
+
+
+_PHI_M2 = 0.5 * (1.0 + math.erf(-2.0 / math.sqrt(2.0)))
+_PHI_P2 = 0.5 * (1.0 + math.erf(2.0 / math.sqrt(2.0)))
+
+
+@ms_api("mindspore.common.initializer.TruncatedNormal", torch="torch.nn.init.trunc_normal_",
+        deviations=("Drawn by inverse CDF from numpy's global uniform stream (as scipy's truncnorm "
+                    "did in 2020) instead of calling scipy, which msnn does not depend on.",))
+@_register()
+class TruncatedNormal(Initializer):
+    """N(0, sigma²) truncated to ±2·sigma; ``'truncatednormal'`` gives sigma 0.01.
+
+    Note:
+        msnn draws ``q ~ U(0, 1)`` from numpy's global RNG and returns
+        ``sigma * ndtri(Φ(-2) + q·(Φ(2) - Φ(-2)))``, the inverse-CDF method scipy's
+        ``truncnorm.rvs`` used, without depending on scipy.
+    """
+
+    def __init__(self, sigma=0.01):
+        super().__init__(sigma=sigma)
+        self.sigma = sigma
+
+    def _initialize(self, arr):
+        q = np.asarray(np.random.uniform(0.0, 1.0, arr.shape), dtype=np.float64)
+        p = torch.from_numpy(q * _PHI_P2 + _PHI_M2 * (1.0 - q))
+        _assign(arr, self.sigma * torch.special.ndtri(p).numpy())
+
+
+@ms_api("mindspore.common.initializer.initializer", torch="torch.empty + torch.nn.init")
+def initializer(init, shape=None, dtype=mstype.float32):
+    """Create and initialize a tensor.
+
+    Args:
+        init (Tensor, str, Initializer, numbers.Number): The values, an alias
+            ('normal', 'zeros', 'ones', 'truncatednormal', 'uniform', 'xavier_uniform',
+            'he_uniform', case-insensitive), an initializer or a constant.
+        shape (tuple, list, int): The shape of the result. Default: None.
+        dtype (msnn.dtype): The dtype of the result. Default: float32.
+
+    Returns:
+        Tensor, initialized tensor (a Tensor ``init`` is returned as is).
+
+    Examples:
+        >>> import msnn
+        >>> from msnn.common.initializer import initializer
+        >>> initializer('ones', [1, 2, 3], msnn.float32).shape()
+        (1, 2, 3)
+    """
+    if not isinstance(init, (torch.Tensor, numbers.Number, str, Initializer)):
+        raise TypeError(f"For 'initializer', the 'init' must be a Tensor, str, Initializer or "
+                        f"number, but got {type(init).__name__}: Unsupported init type.")
+    if isinstance(init, torch.Tensor):
+        expected = list(shape) if isinstance(shape, (tuple, list)) else [shape]
+        if list(init.shape) != expected:
+            V.fail(ValueError, "initializer", "shape", f"the shape of init {list(init.shape)}", shape)
+        return init
+    try:
+        arr = np.ndarray(shape)
+    except (TypeError, ValueError):
+        V.fail(ValueError, "initializer", "shape", "a valid shape", shape)
+    if isinstance(init, numbers.Number):
+        init_obj = _Constant(init)
+    elif isinstance(init, str):
+        key = init.lower()
+        if key not in _INITIALIZER_ALIAS:
+            raise KeyError(f"For 'initializer', the 'init' must be one of "
+                           f"{sorted(_INITIALIZER_ALIAS)}, but got {init!r}.")
+        init_obj = _INITIALIZER_ALIAS[key]()
+    else:
+        init_obj = init
+    init_obj(arr)
+    return Tensor(arr, dtype=dtype)

@@ -1,0 +1,176 @@
+"""``mindspore.Parameter`` and ``ParameterTuple`` on ``torch.nn.Parameter``."""
+import copy
+
+import numpy as np
+import torch
+
+from .._api import ms_api
+from .. import _validator as V
+from .tensor import Tensor, to_torch
+
+__all__ = ["Parameter", "ParameterTuple"]
+
+_DEFAULT_NAME = "Parameter"
+_NAME_MAX_LEN = 1024
+_DATA_TYPES = (torch.Tensor, list, int, float, np.float16, np.float32, np.int32, np.int16, np.ndarray)
+
+
+def _param_data(default_input):
+    """The tensor a Parameter holds; 0.1 refused bool and anything not listed in _DATA_TYPES."""
+    if isinstance(default_input, bool) or not isinstance(default_input, _DATA_TYPES):
+        V.fail(ValueError, "Parameter", "default_input", "a Tensor, list, int, float or numpy.ndarray",
+               type(default_input).__name__)
+    if isinstance(default_input, torch.Tensor):
+        return default_input.detach().clone().as_subclass(torch.Tensor)  # 0.1 deep-copies a Tensor
+    if isinstance(default_input, float):
+        return torch.tensor(default_input, dtype=torch.float32)
+    return to_torch(default_input).as_subclass(torch.Tensor)
+
+
+@ms_api("mindspore.Parameter", torch="torch.nn.Parameter",
+        deviations=(
+            "A Parameter holding integer data never requires grad (torch cannot differentiate "
+            "integers); MindSpore kept requires_grad=True on such parameters.",
+            "A Python float becomes a 0-d float32 tensor rather than staying a Python float.",
+            "`.data` is torch's detached tensor; MindSpore's `.data`/`default_input` is "
+            "`default_input` here.",
+        ))
+class Parameter(torch.nn.Parameter):
+    """A named, trainable tensor: a ``torch.nn.Parameter`` that carries MindSpore's ``name``.
+
+    Args:
+        default_input (Tensor, list, int, float, numpy.ndarray): Initial data; a Tensor is copied.
+        name (str): The parameter's name. None or blank gives ``'Parameter'``.
+        requires_grad (bool): Whether the parameter is trained. Default: True.
+        layerwise_parallel (bool): Excluded from gradient all-reduce when True. Default: False.
+
+    Examples:
+        >>> import numpy as np
+        >>> import msnn
+        >>> p = msnn.Parameter(msnn.Tensor(np.ones((2, 3)), msnn.float32), name='w')
+        >>> p
+        Parameter (name=w)
+        >>> p.clone('moments', init='zeros').name
+        'moments.w'
+
+    Note:
+        Integer data never requires grad in torch, so such a Parameter reports
+        ``requires_grad=False``. ``p.data`` is torch's detached tensor; use ``p.default_input``
+        for MindSpore's Tensor view.
+    """
+
+    def __new__(cls, default_input, name, requires_grad=True, layerwise_parallel=False):
+        data = _param_data(default_input)
+        V.check_bool(requires_grad, "requires_grad", "Parameter")
+        grad = requires_grad and (data.is_floating_point() or data.is_complex())
+        return torch.Tensor._make_subclass(cls, data, grad)
+
+    def __init__(self, default_input, name, requires_grad=True, layerwise_parallel=False):
+        # pylint: disable=super-init-not-called
+        self.name = name
+        self.layerwise_parallel = layerwise_parallel
+        self.is_init = False
+
+    # -- MindSpore attributes --------------------------------------------------------------
+    @property
+    def name(self):
+        return self.__dict__.get("_ms_name", _DEFAULT_NAME)
+
+    @name.setter
+    def name(self, name_):
+        if name_ is None:
+            name_ = _DEFAULT_NAME
+        elif isinstance(name_, str):
+            name_ = name_.strip() or _DEFAULT_NAME
+            if len(name_) > _NAME_MAX_LEN:
+                V.fail(ValueError, "Parameter", "name", f"at most {_NAME_MAX_LEN} characters long", name_)
+        else:
+            V.fail(ValueError, "Parameter", "name", "a str or None", name_)
+        self.__dict__["_ms_name"] = name_
+
+    @property
+    def layerwise_parallel(self):
+        return self.__dict__.get("_layerwise_parallel", False)
+
+    @layerwise_parallel.setter
+    def layerwise_parallel(self, value):
+        V.check_bool(value, "layerwise_parallel", "Parameter")
+        self.__dict__["_layerwise_parallel"] = value
+
+    @property
+    def default_input(self):
+        """The data as an msnn :class:`Tensor` sharing memory with the parameter."""
+        return self.detach().as_subclass(Tensor)
+
+    @default_input.setter
+    def default_input(self, value):
+        self.set_parameter_data(value)
+
+    def set_parameter_data(self, data):
+        """Replace the data (shape and dtype may change), keeping name and flags."""
+        with torch.no_grad():
+            self.data = _param_data(data).to(self.device)
+
+    def asnumpy(self):
+        return self.detach().cpu().numpy()
+
+    def clone(self, prefix, init='same'):
+        """A copy named ``prefix + '.' + name``; ``'same'`` shares the data, else ``initializer(init)``."""
+        V.check_name(prefix, "prefix", "Parameter.clone")
+        if init == 'same':
+            data = self.detach()
+        else:
+            from .initializer import initializer  # pylint: disable=import-outside-toplevel
+            data = initializer(init, tuple(self.shape), self.dtype).to(self.device).as_subclass(torch.Tensor)
+        x = torch.Tensor._make_subclass(type(self), data, self.requires_grad)
+        x.__dict__.update(self.__dict__)
+        x.name = prefix + '.' + self.name
+        x.is_init = False
+        return x
+
+    def __repr__(self):
+        return f"Parameter (name={self.name})"
+
+    # -- keep name and flags through copies ------------------------------------------------
+    def __deepcopy__(self, memo):
+        if id(self) in memo:
+            return memo[id(self)]
+        data = self.detach().clone(memory_format=torch.preserve_format)
+        result = torch.Tensor._make_subclass(type(self), data, self.requires_grad)
+        memo[id(self)] = result
+        result.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return result
+
+    def __reduce_ex__(self, proto):
+        return (_rebuild_parameter,
+                (type(self), self.detach().as_subclass(torch.Tensor), self.requires_grad, dict(self.__dict__)))
+
+
+def _rebuild_parameter(cls, data, requires_grad, state):
+    param = torch.Tensor._make_subclass(cls, data, requires_grad)
+    param.__dict__.update(state)
+    return param
+
+
+@ms_api("mindspore.ParameterTuple", torch="tuple of torch.nn.Parameter")
+class ParameterTuple(tuple):
+    """An immutable tuple of :class:`Parameter`; anything else in it raises ValueError.
+
+    Examples:
+        >>> import msnn
+        >>> pt = msnn.ParameterTuple(msnn.Dense(2, 3).get_parameters())
+        >>> [p.name for p in pt.clone('moments', 'zeros')]
+        ['moments.weight', 'moments.bias']
+    """
+
+    def __new__(cls, iterable):
+        items = tuple(iterable)
+        for x in items:
+            if not isinstance(x, Parameter):
+                V.fail(ValueError, "ParameterTuple", "iterable", "a collection of Parameter",
+                       type(x).__name__)
+        return tuple.__new__(cls, items)
+
+    def clone(self, prefix, init='same'):
+        V.check_name(prefix, "prefix", "ParameterTuple.clone")
+        return ParameterTuple(x.clone(prefix, init) for x in self)
