@@ -9,7 +9,12 @@ from . import common, context
 from .common import (Tensor, Parameter, ParameterTuple, dtype,
                      bool_, int8, int16, int32, int64, uint8, float16, float32, float64)
 from .cell import Cell
-from . import layer
-from .layer import *  # noqa: F401,F403  (each sub-package's __all__ is the public surface)
+from . import layer, loss, metrics, optim, wrap
+# each sub-package's __all__ is the public surface of mindspore.nn
+from .layer import *  # noqa: F401,F403
+from .loss import *  # noqa: F401,F403
+from .metrics import *  # noqa: F401,F403
+from .optim import *  # noqa: F401,F403
+from .wrap import *  # noqa: F401,F403
 
 __version__ = "0.1.0"

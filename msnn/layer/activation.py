@@ -1,0 +1,2 @@
+"""mindspore.nn.layer.activation."""
+__all__ = []

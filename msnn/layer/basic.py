@@ -1,0 +1,2 @@
+"""mindspore.nn.layer.basic."""
+__all__ = []

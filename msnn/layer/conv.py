@@ -1,0 +1,2 @@
+"""mindspore.nn.layer.conv."""
+__all__ = []

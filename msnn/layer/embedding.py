@@ -1,0 +1,2 @@
+"""mindspore.nn.layer.embedding."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""mindspore.nn.layer.lstm."""
+__all__ = []

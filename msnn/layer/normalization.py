@@ -1,0 +1,2 @@
+"""mindspore.nn.layer.normalization."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""mindspore.nn.layer.pooling."""
+__all__ = []

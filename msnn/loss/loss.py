@@ -1,0 +1,2 @@
+"""mindspore.nn.loss.loss."""
+__all__ = []

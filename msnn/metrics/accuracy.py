@@ -1,0 +1,2 @@
+"""mindspore.nn.metrics.accuracy."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""mindspore.nn.metrics.error."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""mindspore.nn.metrics.evaluation."""
+__all__ = []

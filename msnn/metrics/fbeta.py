@@ -1,0 +1,2 @@
+"""mindspore.nn.metrics.fbeta."""
+__all__ = []

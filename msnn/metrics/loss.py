@@ -1,0 +1,2 @@
+"""mindspore.nn.metrics.loss."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""mindspore.nn.metrics.metric."""
+__all__ = []

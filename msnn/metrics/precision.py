@@ -1,0 +1,2 @@
+"""mindspore.nn.metrics.precision."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""mindspore.nn.metrics.recall."""
+__all__ = []

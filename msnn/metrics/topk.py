@@ -1,0 +1,2 @@
+"""mindspore.nn.metrics.topk."""
+__all__ = []

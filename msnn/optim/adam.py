@@ -1,0 +1,2 @@
+"""mindspore.nn.optim.adam."""
+__all__ = []

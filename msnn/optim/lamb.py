@@ -1,0 +1,2 @@
+"""mindspore.nn.optim.lamb."""
+__all__ = []

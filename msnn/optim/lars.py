@@ -1,0 +1,2 @@
+"""mindspore.nn.optim.lars."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""mindspore.nn.optim.momentum."""
+__all__ = []

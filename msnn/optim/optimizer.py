@@ -1,0 +1,2 @@
+"""mindspore.nn.optim.optimizer."""
+__all__ = []

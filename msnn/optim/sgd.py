@@ -1,0 +1,2 @@
+"""mindspore.nn.optim.sgd."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""mindspore.nn.wrap.cell_wrapper."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""mindspore.nn.wrap.grad_reducer."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""mindspore.nn.wrap.loss_scale."""
+__all__ = []
