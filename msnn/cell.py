@@ -148,8 +148,10 @@ class Cell(torch.nn.Module):
     def __call__(self, *inputs, **kwargs):
         global _in_call  # pylint: disable=global-statement
         impl = self._compiled_call_impl or self._call_impl
-        if _in_call or torch.compiler.is_compiling():
+        if _in_call:
             return impl(*inputs, **kwargs)
+        if torch.compiler.is_compiling():  # traced by torch.compile: plain tensors in and out
+            return impl(*[unwrap(x) for x in inputs], **kwargs)
         _in_call = True
         try:
             out = impl(*[unwrap(x) for x in inputs], **kwargs)

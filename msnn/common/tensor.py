@@ -149,6 +149,8 @@ class Tensor(torch.Tensor, metaclass=_TensorMeta):
     def size(self, dim=None):
         """Number of elements (MindSpore); with ``dim``, that dimension's length (torch)."""
         if dim is None:
+            if torch.compiler.is_compiling():  # torch.compile traces with torch's meaning
+                return torch._C.TensorBase.size(self)
             return self.numel()
         return torch._C.TensorBase.size(self, dim)
 
