@@ -6,6 +6,7 @@ import torch
 
 from .._api import ms_api
 from .. import _validator as V
+from .. import context
 from .tensor import Tensor, to_torch
 
 __all__ = ["Parameter", "ParameterTuple"]
@@ -23,7 +24,7 @@ def _param_data(default_input):
     if isinstance(default_input, torch.Tensor):
         return default_input.detach().clone().as_subclass(torch.Tensor)  # 0.1 deep-copies a Tensor
     if isinstance(default_input, float):
-        return torch.tensor(default_input, dtype=torch.float32)
+        return torch.tensor(default_input, dtype=torch.float32, device=context.device())
     return to_torch(default_input).as_subclass(torch.Tensor)
 
 

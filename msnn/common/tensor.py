@@ -15,6 +15,7 @@ import torch
 
 from .._api import ms_api
 from .. import _validator as V
+from .. import context
 from . import dtype as mstype
 
 __all__ = ["Tensor", "Shape", "DType"]
@@ -82,12 +83,22 @@ def to_torch(input_data, dtype=None, cls_name="Tensor"):
     """Build a plain torch tensor from MindSpore Tensor input, with 0.1's dtype rules.
 
     A dtype-less Python float becomes float64 and an int int64 (numpy's inference, as 0.1 did).
+    New data goes to the device that ``context.set_context(device_target=...)`` selected.
     """
     if dtype is not None and not (mstype.is_dtype(dtype)):
         V.fail(TypeError, cls_name, "dtype", "a number type or bool_ of msnn.common.dtype", dtype)
     if isinstance(input_data, torch.Tensor):
         data = input_data.detach()
         return data if dtype is None else data.to(dtype)
+    return _to_device(_from_data(input_data, dtype, cls_name))
+
+
+def _to_device(data):
+    dev = context.device()
+    return data if dev.type == "cpu" else data.to(dev)
+
+
+def _from_data(input_data, dtype, cls_name):
     if not isinstance(input_data, (numbers.Number, np.generic, np.ndarray, list, tuple)):
         V.fail(TypeError, cls_name, "input_data",
                "a Tensor, float, int, bool, tuple, list or numpy.ndarray", type(input_data).__name__)
