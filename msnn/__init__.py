@@ -5,6 +5,7 @@
 ``msnn.Parameter``, ``msnn.float32``, ...) and :mod:`msnn.context`.
 """
 from ._validator import UnsupportedError
+from ._alias import install_alias
 from . import common, context
 from .common import (Tensor, Parameter, ParameterTuple, dtype,
                      bool_, int8, int16, int32, int64, uint8, float16, float32, float64)

@@ -1,0 +1,52 @@
+import os
+import subprocess
+import sys
+import textwrap
+
+import msnn
+from msnn._alias import target_name
+
+
+def test_install_alias_maps_mindspore_paths():
+    msnn.install_alias()
+    import mindspore  # noqa: F401  pylint: disable=import-outside-toplevel
+    import mindspore.nn as ms_nn  # pylint: disable=import-outside-toplevel
+    from mindspore import Tensor, context  # pylint: disable=import-outside-toplevel
+    import mindspore.common.dtype as mstype  # pylint: disable=import-outside-toplevel
+    from mindspore.common.initializer import TruncatedNormal  # pylint: disable=import-outside-toplevel
+    from mindspore.nn.layer.container import SequentialCell  # pylint: disable=import-outside-toplevel
+    assert ms_nn is msnn and Tensor is msnn.Tensor and context is msnn.context
+    assert mstype.float32 is msnn.float32 and TruncatedNormal is msnn.common.initializer.TruncatedNormal
+    assert SequentialCell is msnn.SequentialCell
+    assert mindspore.nn.Cell is msnn.Cell
+
+
+def test_install_alias_target_names():
+    assert target_name("mindspore") == "msnn"
+    assert target_name("mindspore.nn") == "msnn"
+    assert target_name("mindspore.nn.loss") == "msnn.loss"
+    assert target_name("mindspore.common.parameter") == "msnn.common.parameter"
+    assert target_name("numpy") is None
+
+
+def test_install_alias_python_m_msnn_runs_script(tmp_path):
+    script = tmp_path / "ms_script.py"
+    script.write_text(textwrap.dedent("""
+        import sys
+        import numpy as np
+        import mindspore.nn as nn
+        from mindspore import Tensor, Parameter
+        import mindspore.common.dtype as mstype
+
+        class Net(nn.Cell):
+            def __init__(self):
+                super(Net, self).__init__()
+                self.w = Parameter(Tensor(np.ones((2,)), mstype.float32), name='w')
+            def construct(self, x):
+                return x * self.w
+        out = Net()(Tensor(np.array([3.0, 4.0]), mstype.float32))
+        print(out.asnumpy().tolist(), out.shape(), sys.argv[1:])
+    """))
+    res = subprocess.run([sys.executable, "-m", "msnn", str(script), "--flag"], capture_output=True, text=True,
+                         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))), check=True)
+    assert res.stdout.strip() == "[3.0, 4.0] (2,) ['--flag']"
