@@ -23,6 +23,13 @@ def test_set_context_defaults_and_errors():
         context.get_context("nope")
 
 
+def test_get_context_reads_what_set_context_wrote():
+    context.set_context(save_graphs=True)
+    assert context.get_context("save_graphs") is True
+    context.set_context(save_graphs=False)
+    assert context.get_context("device_target") == "CPU"
+
+
 def test_set_context_gpu_target():
     if torch.cuda.is_available():
         context.set_context(device_target="GPU", device_id=0)

@@ -118,6 +118,9 @@ def test_TruncatedNormal_draws_inverse_cdf_of_numpy_uniforms():
     np.testing.assert_allclose(x, expected, rtol=1e-12)
 
 
-def test_One_Zero_fill():
+def test_One_fill():
     np.testing.assert_array_equal(initializer(One(), (2,)).asnumpy(), [1, 1])
+
+
+def test_Zero_fill():
     np.testing.assert_array_equal(initializer(Zero(), (2,)).asnumpy(), [0, 0])
