@@ -5,7 +5,8 @@ what torch needs. Layers, losses and optimizers call these and never translate i
 """
 import math
 
-__all__ = ["same_pad", "same_pads_2d", "ms_momentum_to_torch", "keep_prob_to_p"]
+__all__ = ["same_pad", "same_pads_2d", "ms_momentum_to_torch", "keep_prob_to_p", "dropout_seeds_to_torch",
+           "one_hot_positions_shape", "norm_axis_to_dim"]
 
 
 def same_pad(length, kernel, stride, dilation=1):
@@ -34,3 +35,39 @@ def ms_momentum_to_torch(momentum):
 def keep_prob_to_p(keep_prob):
     """MindSpore Dropout keeps with ``keep_prob``; torch drops with ``p``."""
     return 1.0 - keep_prob
+
+
+def dropout_seeds_to_torch(seed0, seed1):
+    """MindSpore Dropout's ``(Seed0, Seed1)`` -> the seed of a private ``torch.Generator``.
+
+    ``(0, 0)`` means "non-deterministic" (TF convention) and gives ``None`` (torch's global RNG);
+    any other pair gives one 64-bit seed, ``seed0`` in the high and ``seed1`` in the low 32 bits.
+    """
+    if seed0 == 0 and seed1 == 0:
+        return None
+    return ((seed0 & 0xFFFFFFFF) << 32) | (seed1 & 0xFFFFFFFF)
+
+
+def one_hot_positions_shape(depth, axis, rank):
+    """Shape of ``arange(depth)`` that broadcasts against ``indices.unsqueeze(axis)`` (MindSpore
+    OneHot puts the new dim at ``axis``, appended when ``axis == -1``)."""
+    if axis == -1:
+        return (depth,)
+    return (depth,) + (1,) * (rank - axis)
+
+
+def norm_axis_to_dim(axis):
+    """MindSpore reduce ``axis`` -> torch ``dim``: ``()`` (all axes) is ``None``; an int or a
+    non-empty tuple is passed through."""
+    if isinstance(axis, tuple) and not axis:
+        return None
+    return axis
+
+
+__all__ += ["loss_reduction_to_torch"]
+
+
+def loss_reduction_to_torch(reduction):
+    """MindSpore loss ``reduction`` (``None``, 'mean', 'sum' or 'none', already validated) -> torch's
+    ``reduction``: ``None`` means no reduction. Both reduce over ALL elements, not just the batch."""
+    return "none" if reduction is None else reduction

@@ -17,7 +17,7 @@ import re
 __all__ = [
     "UnsupportedError", "fail", "check_bool", "check_int", "check_positive_int",
     "check_non_negative_int", "check_float", "check_number", "check_in", "check_type",
-    "check_int_pair", "check_name", "check_unsupported",
+    "check_int_pair", "check_name", "check_unsupported", "check_dtype",
 ]
 
 _NAME_RE = re.compile(r"^\w+[0-9a-zA-Z_.]*$", re.ASCII)
@@ -152,4 +152,16 @@ def check_unsupported(value, default, arg_name, cls_name, why):
     if value != default:
         raise UnsupportedError(
             f"For '{cls_name}', '{arg_name}'={value!r} is not supported by msnn: {why}")
+    return value
+
+
+def check_dtype(value, allowed, arg_name, cls_name, *, exc=TypeError):
+    """``value`` must be one of the msnn dtypes ``allowed`` (MindSpore's check_subclass: TypeError).
+
+    The message names the allowed dtypes the way MindSpore prints them (``Float32``).
+    """
+    from .common.dtype import dtype_name  # pylint: disable=import-outside-toplevel
+    if not any(value is a for a in allowed):
+        fail(exc, cls_name, arg_name, "one of " + ", ".join(dtype_name(a) for a in allowed),
+             dtype_name(value) if isinstance(value, type(allowed[0])) else value)
     return value
