@@ -90,6 +90,15 @@ class Parameter(torch.nn.Parameter):
         self.__dict__["_ms_name"] = name_
 
     @property
+    def requires_grad(self):
+        return torch._C.TensorBase.requires_grad.__get__(self)
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        V.check_bool(value, "requires_grad", "Parameter")
+        torch._C.TensorBase.requires_grad.__set__(self, value)
+
+    @property
     def layerwise_parallel(self):
         return self.__dict__.get("_layerwise_parallel", False)
 

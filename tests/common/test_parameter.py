@@ -66,6 +66,11 @@ def test_Parameter_flag_type_errors():
         Parameter(ones(1), name='p', requires_grad=1)
     with pytest.raises(TypeError, match="layerwise_parallel"):
         Parameter(ones(1), name='p', layerwise_parallel=1)
+    p = Parameter(ones(1), name='p')
+    with pytest.raises(TypeError, match="requires_grad"):
+        p.requires_grad = 1
+    p.requires_grad = False
+    assert not p.requires_grad and not torch.Tensor.requires_grad.__get__(p)
 
 
 def test_Parameter_clone_with_init():
