@@ -1,4 +1,5 @@
 """mindspore.nn.layer.basic: Dense, Flatten, Dropout, ClipByNorm, Norm, OneHot."""
+import math
 import numbers
 
 import numpy as np
@@ -136,7 +137,8 @@ class Flatten(Cell):
     """
 
     def construct(self, x):
-        return x.reshape(x.shape[0], -1)
+        shape = x.shape
+        return x.reshape(shape[0], math.prod(shape[1:]))
 
 
 @ms_api("mindspore.nn.Dense", torch="torch.nn.functional.linear",

@@ -37,14 +37,6 @@ def check_golden(cell, cfg, inputs, device):
                                    err_msg=f"{cfg} {name}")
 
 
-SIMPLE = {"ReLU": nn.ReLU, "ReLU6": nn.ReLU6, "Tanh": nn.Tanh, "Sigmoid": nn.Sigmoid, "GELU": nn.GELU}
-
-
-@pytest.mark.parametrize("name", sorted(SIMPLE))
-def test_elementwise_golden(name, device):
-    check_golden(SIMPLE[name](), name, [GOLD[f"{name}/x"]], device)
-
-
 def test_ReLU_golden(device):
     check_golden(nn.ReLU(), "ReLU", [GOLD["ReLU/x"]], device)
 
