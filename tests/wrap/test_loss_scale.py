@@ -243,7 +243,7 @@ def test_DynamicLossScaleUpdateCell_matches_reference_algorithm(init, factor, wi
         out = manager(scale, torch.tensor(overflow))
         assert bool(out) == overflow
         ref, cur, last = reference_update(ref, cur, last, overflow, factor, window)
-        assert float(scale) == float(ref)
+        assert float(scale.detach()) == float(ref)
         assert int(manager.cur_iter) == cur and int(manager.last_overflow_iter) == last
 
 
