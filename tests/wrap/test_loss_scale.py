@@ -257,7 +257,7 @@ def test_DynamicLossScaleUpdateCell_floor_and_growth_vs_torch_amp_update_scale()
     for overflow in pattern:
         manager(ms_scale, torch.tensor(overflow))
         torch._amp_update_scale_(t_scale, tracker, torch.tensor([float(overflow)]), 2.0, 0.5, 3)
-        ms.append(float(ms_scale))
+        ms.append(float(ms_scale.detach()))
         pt.append(float(t_scale))
     assert ms[:9] == pt[:9] == [4, 4, 8, 4, 4, 4, 8, 4, 2]  # same growth step and back-off
     assert ms[9:] == [1, 1] and pt[9:] == [1, 0.5]  # MindSpore floors at 1.0, GradScaler does not
