@@ -1,2 +1,371 @@
-"""mindspore.nn.loss.loss."""
-__all__ = []
+"""mindspore.nn.loss.loss: L1Loss, MSELoss, SmoothL1Loss, SoftmaxCrossEntropyWithLogits and
+SoftmaxCrossEntropyExpand.
+
+``_Loss`` holds MindSpore 0.1's reduction rule: ``None`` means 'none', and 'mean'/'sum' reduce over
+ALL elements (not just the batch). Every forward is torch ops only: shape and dtype checks read
+metadata, never tensor values, so nothing syncs with the device.
+"""
+import torch
+import torch.nn.functional as F
+
+from .._api import ms_api
+from .. import _translate as T
+from .. import _validator as V
+from ..cell import Cell
+from ..common import dtype as mstype
+
+__all__ = ["L1Loss", "MSELoss", "SmoothL1Loss", "SoftmaxCrossEntropyWithLogits",
+           "SoftmaxCrossEntropyExpand"]
+
+_REDUCTIONS = ("mean", "sum", "none")
+_FLOAT16_32 = (mstype.float16, mstype.float32)
+
+
+def _check_same_shape(a, b, a_name, b_name, cls_name):
+    """MindSpore's ``check_param_equal`` on two input shapes (ValueError)."""
+    if a.shape != b.shape:
+        V.fail(ValueError, cls_name, b_name, f"of the same shape as '{a_name}' {tuple(a.shape)}",
+               tuple(b.shape))
+
+
+def _check_float_pair(a, b, a_name, b_name, cls_name):
+    """MindSpore's ``check_type_same(..., (float16, float32))``: both float16/32 and equal (TypeError)."""
+    V.check_dtype(a.dtype, _FLOAT16_32, a_name + ".dtype", cls_name)
+    if b.dtype != a.dtype:
+        V.fail(TypeError, cls_name, b_name + ".dtype",
+               f"the dtype of '{a_name}' ({mstype.dtype_name(a.dtype)})", mstype.dtype_name(b.dtype))
+
+
+def _check_sparse_labels(logits, labels, depth, cls_name):
+    """Sparse labels: an integer tensor whose one-hot of ``depth`` has the logits' shape."""
+    if labels.is_floating_point() or labels.is_complex() or labels.dtype == torch.bool:
+        V.fail(TypeError, cls_name, "labels.dtype", "an integer dtype when sparse=True",
+               mstype.dtype_name(labels.dtype))
+    if tuple(labels.shape) + (depth,) != tuple(logits.shape):
+        V.fail(ValueError, cls_name, "labels",
+               f"of shape {tuple(logits.shape[:-1])} (logits {tuple(logits.shape)}) when sparse=True",
+               tuple(labels.shape))
+
+
+def _sparse_softmax_cross_entropy(logits, labels):
+    """Per-sample ``-log softmax(logits)[label]`` over the last axis, computed like MindSpore's
+    one-hot path: a label outside ``[0, C)`` has an all-zero one-hot row, so its loss (and gradient)
+    is 0. Fused ``F.cross_entropy``; invalid labels become its ``ignore_index`` (no host sync)."""
+    depth = logits.shape[-1]
+    flat = labels.reshape(-1).long()
+    valid = (flat >= 0) & (flat < depth)
+    flat = torch.where(valid, flat, -100)
+    loss = F.cross_entropy(logits.reshape(-1, depth), flat, reduction="none", ignore_index=-100)
+    return loss.reshape(labels.shape)
+
+
+class _Loss(Cell):
+    """Base class of the losses: validates ``reduction`` and applies it in :meth:`get_loss`.
+
+    Args:
+        reduction (Union[str, None]): 'mean', 'sum' or 'none'; ``None`` means 'none'. Default: 'mean'.
+
+    Raises:
+        ValueError: If ``reduction`` is a string other than 'mean', 'sum', 'none'.
+        AttributeError: If ``reduction`` is neither None nor a string (0.1 called ``.lower()`` on it).
+    """
+
+    def __init__(self, reduction="mean"):
+        super().__init__()
+        name = type(self).__name__
+        if reduction is None:
+            reduction = "none"
+        if reduction not in _REDUCTIONS:
+            if not hasattr(reduction, "lower"):
+                V.fail(AttributeError, name, "reduction", "None or one of 'mean', 'sum', 'none'",
+                       reduction)
+            V.check_in(reduction, _REDUCTIONS, "reduction", name)
+        self._reduction = T.loss_reduction_to_torch(reduction)
+        self.average = reduction != "sum"
+        self.reduce = reduction != "none"
+
+    @staticmethod
+    def get_axis(x):
+        """All axes of ``x`` (MindSpore reduces the loss over every axis)."""
+        return tuple(range(x.dim()))
+
+    def get_loss(self, x):
+        """Apply the reduction: mean or sum over all elements, or ``x`` unchanged."""
+        if self._reduction == "mean":
+            return x.mean()
+        if self._reduction == "sum":
+            return x.sum()
+        return x
+
+    def construct(self, base, target):
+        raise NotImplementedError(f"For '{type(self).__name__}', construct() must be overridden.")
+
+
+@ms_api("mindspore.nn.L1Loss", torch="torch.nn.functional.l1_loss",
+        doc_errors=("The doc says 'mean' divides by the batch size N; 0.1 averages over all "
+                    "elements, as msnn does.",))
+class L1Loss(_Loss):
+    r"""L1Loss measures the mean absolute error between :math:`x` and :math:`y` by element.
+
+    :math:`l_n = |x_n - y_n|` (the inputs broadcast), then the reduction over ALL elements.
+
+    Args:
+        reduction (str): Type of reduction to apply to loss. The optional values are "mean", "sum",
+            "none". Default: "mean".
+
+    Inputs:
+        - **input_data** (Tensor) - Tensor of shape :math:`(x_1, x_2, ..., x_R)`.
+        - **target_data** (Tensor) - Tensor of shape :math:`(y_1, y_2, ..., y_S)`.
+
+    Outputs:
+        Tensor, loss float tensor (a scalar unless reduction is 'none').
+
+    Raises:
+        ValueError: If ``reduction`` is not one of 'mean', 'sum', 'none' (None means 'none').
+
+    Examples:
+        >>> import numpy as np
+        >>> import msnn as nn
+        >>> import msnn as mindspore
+        >>> from msnn import Tensor
+        >>> loss = nn.L1Loss()
+        >>> input_data = Tensor(np.array([1, 2, 3]), mindspore.float32)
+        >>> target_data = Tensor(np.array([1, 2, 2]), mindspore.float32)
+        >>> loss(input_data, target_data)
+        0.33333334
+    """
+
+    def construct(self, base, target):
+        if base.shape == target.shape:
+            return F.l1_loss(base, target, reduction=self._reduction)
+        return self.get_loss(torch.abs(base - target))
+
+
+@ms_api("mindspore.nn.MSELoss", torch="torch.nn.functional.mse_loss",
+        doc_errors=("The doc says 'mean' divides by the batch size N; 0.1 averages over all "
+                    "elements, as msnn does.",))
+class MSELoss(_Loss):
+    r"""MSELoss measures the mean squared error between :math:`x` and :math:`y` by element.
+
+    :math:`l_n = (x_n - y_n)^2` (the inputs broadcast), then the reduction over ALL elements.
+
+    Args:
+        reduction (str): Type of reduction to apply to loss. The optional values are "mean", "sum",
+            "none". Default: "mean".
+
+    Inputs:
+        - **input_data** (Tensor) - Tensor of shape :math:`(x_1, x_2, ..., x_R)`.
+        - **target_data** (Tensor) - Tensor of shape :math:`(y_1, y_2, ..., y_S)`.
+
+    Outputs:
+        Tensor, weighted loss float tensor (a scalar unless reduction is 'none').
+
+    Raises:
+        ValueError: If ``reduction`` is not one of 'mean', 'sum', 'none' (None means 'none').
+
+    Examples:
+        >>> import numpy as np
+        >>> import msnn as nn
+        >>> import msnn as mindspore
+        >>> from msnn import Tensor
+        >>> loss = nn.MSELoss()
+        >>> input_data = Tensor(np.array([1, 2, 3]), mindspore.float32)
+        >>> target_data = Tensor(np.array([1, 2, 2]), mindspore.float32)
+        >>> loss(input_data, target_data)
+        0.33333334
+    """
+
+    def construct(self, base, target):
+        if base.shape == target.shape:
+            return F.mse_loss(base, target, reduction=self._reduction)
+        return self.get_loss(torch.square(base - target))
+
+
+@ms_api("mindspore.nn.SmoothL1Loss",
+        torch="torch.nn.functional.smooth_l1_loss(reduction='none', beta=sigma)",
+        doc_errors=("The doc formula (0.5*d^2 if d < sigma, else d - 0.5) omits sigma; 0.1's only "
+                    "kernel (Ascend TBE) computes 0.5*d^2/sigma and d - 0.5*sigma, as msnn does "
+                    "(identical for sigma=1).",))
+class SmoothL1Loss(_Loss):
+    r"""A loss class for learning region proposals; never reduced.
+
+    With :math:`d = |x_i - y_i|`:
+    :math:`L_i = 0.5 d^2 / \sigma` if :math:`d < \sigma`, else :math:`d - 0.5\sigma`.
+
+    Args:
+        sigma (float): The point where the loss changes from quadratic to linear; a float > 0.
+            Default: 1.0.
+
+    Inputs:
+        - **input_data** (Tensor) - float16/float32 Tensor of shape :math:`(x_1, x_2, ..., x_R)`.
+        - **target_data** (Tensor) - Tensor of the same shape and dtype.
+
+    Outputs:
+        Tensor, the element-wise (unreduced) loss, shaped like the input.
+
+    Raises:
+        ValueError: If ``sigma`` is not a float (an int is refused) or is not > 0, or if the two
+            inputs differ in shape.
+        TypeError: If the inputs are not both float16 or both float32.
+
+    Examples:
+        >>> import numpy as np
+        >>> import msnn as nn
+        >>> import msnn as mindspore
+        >>> from msnn import Tensor
+        >>> loss = nn.SmoothL1Loss()
+        >>> input_data = Tensor(np.array([1, 2, 3]), mindspore.float32)
+        >>> target_data = Tensor(np.array([1, 2, 2]), mindspore.float32)
+        >>> loss(input_data, target_data)
+        [0.  0.  0.5]
+
+    Note:
+        msnn follows 0.1's Ascend kernel (sigma-scaled, == torch ``beta=sigma``); the seed doc's
+        formula and the later 0.2-era GPU kernel did not scale by sigma (same result for sigma=1).
+    """
+
+    def __init__(self, sigma=1.0):
+        super().__init__()
+        self.sigma = V.check_float(sigma, "sigma", type(self).__name__, lower=0.0, lower_open=True)
+
+    def construct(self, base, target):
+        _check_same_shape(base, target, "input_data", "target_data", "SmoothL1Loss")
+        _check_float_pair(base, target, "input_data", "target_data", "SmoothL1Loss")
+        return F.smooth_l1_loss(base, target, reduction="none", beta=self.sigma)
+
+
+@ms_api("mindspore.nn.SoftmaxCrossEntropyWithLogits",
+        torch="-(labels * log_softmax(logits)).sum(-1); sparse: torch.nn.functional.cross_entropy",
+        deviations=(
+            "With sparse=True, 0.1 on CPU/GPU ignored `reduction` and, for is_grad=True (the "
+            "default), returned the gradient (softmax - onehot)/N instead of a loss; msnn computes "
+            "the device-independent (Ascend) loss on every device: per-sample losses, reduction "
+            "applied, is_grad accepted with no effect.",
+            "Sparse labels may have any integer dtype (0.1: int32); a label outside [0, C) gives "
+            "loss 0 like the Ascend one-hot path (0.1 CPU raised RuntimeError for negatives).",
+        ),
+        doc_errors=(
+            "The doc says the output has the shape of logits; it is (N,) per-sample losses, or a "
+            "scalar with reduction 'mean'/'sum'.",
+            "The doc formula has class weights w; no weight argument exists (all weights are 1).",
+        ))
+class SoftmaxCrossEntropyWithLogits(_Loss):
+    r"""Computes softmax cross entropy between logits and labels.
+
+    For each sample :math:`i`: :math:`\ell_i = -\sum_c t_{ic} \log \text{softmax}(x_i)_c` (soft
+    labels allowed); with ``sparse=True`` the label is a class index (one-hot of depth C). The
+    per-sample vector of shape :math:`(N,)` is then reduced by ``reduction``.
+
+    Args:
+        is_grad (bool): Kept for compatibility; it does not change the result (see Note).
+            Default: True.
+        sparse (bool): Specifies whether labels use sparse format or not. Default: False.
+        reduction (Union[str, None]): 'mean', 'sum', or None / 'none' for per-sample losses.
+            Default: None.
+
+    Inputs:
+        - **logits** (Tensor) - float16/float32 Tensor of shape :math:`(N, C)`.
+        - **labels** (Tensor) - shape :math:`(N, C)` with the dtype of logits, or, with
+          ``sparse=True``, an integer Tensor of shape :math:`(N,)`.
+
+    Outputs:
+        Tensor of shape :math:`(N,)` for reduction None/'none', else a scalar.
+
+    Raises:
+        ValueError: If ``reduction`` is not one of 'mean', 'sum', 'none', None; or the label shape
+            does not match the logits.
+        TypeError: If logits are not float16/float32, dense labels differ in dtype, or sparse
+            labels are not integers.
+
+    Examples:
+        >>> import numpy as np
+        >>> import msnn as nn
+        >>> import msnn as mindspore
+        >>> from msnn import Tensor
+        >>> loss = nn.SoftmaxCrossEntropyWithLogits(sparse=False)
+        >>> logits = Tensor(np.array([[1, 2, 3, 4, 5, 6, 7, 8, 9, 0]]), mindspore.float32)
+        >>> labels_np = np.zeros([1, 10]).astype(np.float32)
+        >>> labels_np[0][0] = 1
+        >>> labels = Tensor(labels_np)
+        >>> loss(logits, labels)
+        [8.45863]
+
+    Note:
+        0.1 on CPU/GPU with ``sparse=True`` ignored ``reduction`` and, with ``is_grad=True``,
+        returned a gradient instead of a loss. msnn computes the loss the same way on every device
+        (0.1's Ascend path); ``is_grad`` has no effect. A sparse label outside ``[0, C)`` gives 0.
+    """
+
+    def __init__(self, is_grad=True, sparse=False, reduction=None):
+        super().__init__(reduction)
+        self.is_grad = is_grad
+        self.sparse = sparse
+
+    def construct(self, logits, labels):
+        name = "SoftmaxCrossEntropyWithLogits"
+        V.check_dtype(logits.dtype, _FLOAT16_32, "logits.dtype", name)
+        if self.sparse:
+            _check_sparse_labels(logits, labels, logits.shape[-1], name)
+            loss = _sparse_softmax_cross_entropy(logits, labels)
+        else:
+            _check_same_shape(logits, labels, "logits", "labels", name)
+            _check_float_pair(logits, labels, "logits", "labels", name)
+            loss = -(labels * F.log_softmax(logits, -1)).sum(-1)
+        return self.get_loss(loss)
+
+
+@ms_api("mindspore.nn.SoftmaxCrossEntropyExpand", torch="torch.nn.functional.log_softmax",
+        deviations=(
+            "log-softmax replaces 0.1's log(exp(x - max) / sum): where a class probability "
+            "underflowed to 0, 0.1 returned NaN (0 * -inf) and msnn returns the finite loss; "
+            "otherwise results agree to rounding.",
+            "A sparse label outside [0, depth) gives an all-zero one-hot row (loss 0), as 0.1's "
+            "OneHot did; any integer label dtype is accepted.",
+        ),
+        doc_errors=("The doc gives only the per-sample formula; the output is the mean over the last "
+                    "remaining axis (a scalar for 2-D logits).",))
+class SoftmaxCrossEntropyExpand(Cell):
+    r"""Computes softmax cross entropy between logits and labels. Implemented by expanded formula.
+
+    Per sample :math:`\ell_i = -\sum_c t_{ic} \log \text{softmax}(x_i)_c` over the last axis, then
+    the mean over the last remaining axis (a scalar for :math:`(N, C)` logits).
+
+    Args:
+        sparse (bool): Specifies whether labels use sparse format (class indices, one-hot of depth
+            ``logits.shape[1]``) or not. Default: False.
+
+    Inputs:
+        - **input_data** (Tensor) - Tensor of shape :math:`(N, C)`.
+        - **label** (Tensor) - :math:`(N, C)` one-hot/soft labels, or :math:`(N,)` class indices.
+
+    Outputs:
+        Tensor, a scalar tensor including the mean loss.
+
+    Examples:
+        >>> import numpy as np
+        >>> import msnn as nn
+        >>> import msnn as mindspore
+        >>> from msnn import Tensor
+        >>> loss = nn.SoftmaxCrossEntropyExpand(sparse=True)
+        >>> input_data = Tensor(np.ones([64, 512]), dtype=mindspore.float32)
+        >>> label = Tensor(np.ones([64]), dtype=mindspore.int32)
+        >>> loss(input_data, label)
+        6.238324
+
+    Note:
+        msnn uses a log-softmax, so a class probability that underflows gives a finite loss where
+        0.1 (log of the divided softmax) returned NaN.
+    """
+
+    def __init__(self, sparse=False):
+        super().__init__()
+        self.sparse = sparse
+
+    def construct(self, logit, label):
+        log_prob = F.log_softmax(logit, -1)
+        if self.sparse:
+            depth = logit.shape[1]
+            classes = torch.arange(depth, device=label.device)
+            label = (label.unsqueeze(-1) == classes).to(log_prob.dtype)
+        loss = -(log_prob * label).sum(-1)
+        return loss.mean(-1)

@@ -1,2 +1,94 @@
-"""mindspore.nn.metrics.metric."""
-__all__ = []
+"""mindspore.nn.metrics.metric: the ``Metric`` base class.
+
+Metrics are pure numpy, as in MindSpore 0.1: every input is first converted to a numpy array
+(a torch/msnn tensor on any device is detached and copied to the host), then the same numpy
+computations as 0.1 run on it. Accumulators are float64 (0.1 ran on numpy 1.x, where adding a
+float32 scalar to the initial ``0`` gave a float64), so the figures match 0.1's to the bit.
+"""
+from abc import ABCMeta, abstractmethod
+
+import numpy as np
+import torch
+
+from .._api import ms_api
+from .. import _validator as V
+
+__all__ = ["Metric"]
+
+
+@ms_api("mindspore.nn.Metric", torch="(none: numpy on the host)",
+        deviations=("Any torch tensor (CPU or CUDA, msnn.Tensor or plain) is accepted as a Tensor "
+                    "input; a bfloat16 tensor is converted through float32.",))
+class Metric(metaclass=ABCMeta):
+    """Base class of metric.
+
+    Subclasses implement ``clear``, ``update(*inputs)`` and ``eval``; calling a metric
+    (``metric(*inputs)``) clears it, updates it once and returns ``eval()``. Inputs may be Tensors,
+    lists or numpy arrays; anything else raises TypeError.
+
+    Note:
+        For examples of subclasses, please refer to the definition of class `MAE`, 'Recall' etc.
+
+    Examples:
+        >>> import numpy as np
+        >>> import msnn as nn
+        >>> class Count(nn.Metric):
+        ...     def clear(self):
+        ...         self.n = 0
+        ...     def update(self, *inputs):
+        ...         self.n += self._convert_data(inputs[0]).shape[0]
+        ...     def eval(self):
+        ...         return self.n
+        >>> Count()(np.zeros((3, 2)))
+        3
+    """
+
+    def __init__(self):
+        pass
+
+    def _convert_data(self, data):
+        """A Tensor (any torch tensor, any device), list or numpy array -> numpy array (TypeError
+        for anything else, e.g. a tuple or a scalar)."""
+        if isinstance(data, torch.Tensor):
+            data = data.detach()
+            if data.dtype == torch.bfloat16:
+                data = data.float()
+            return data.cpu().numpy()
+        if isinstance(data, list):
+            return np.array(data)
+        if isinstance(data, np.ndarray):
+            return data
+        return V.fail(TypeError, type(self).__name__, "inputs",
+                      "a Tensor, a list or a numpy.ndarray", type(data).__name__)
+
+    @staticmethod
+    def _check_onehot_data(data):
+        """True when ``data`` looks one-hot: ndim > 1, all entries 0/1, and every slice along
+        axis 1 sums to exactly 1."""
+        if data.ndim > 1 and np.equal(data ** 2, data).all():
+            shp = (data.shape[0],) + data.shape[2:]
+            if np.equal(np.ones(shp), data.sum(axis=1)).all():
+                return True
+        return False
+
+    def __call__(self, *inputs):
+        """Evaluate the inputs once: ``clear()``, ``update(*inputs)``, then ``eval()``."""
+        self.clear()
+        self.update(*inputs)
+        return self.eval()
+
+    @abstractmethod
+    def clear(self):
+        """Clear the internal evaluation result. All subclasses should override this interface."""
+        raise NotImplementedError('Must define clear function to use this base class')
+
+    @abstractmethod
+    def eval(self):
+        """Compute the evaluation result. All subclasses should override this interface."""
+        raise NotImplementedError('Must define eval function to use this base class')
+
+    @abstractmethod
+    def update(self, *inputs):
+        """Update the internal evaluation result with ``inputs``. All subclasses should override
+        this interface."""
+        raise NotImplementedError('Must define update function to use this base class')

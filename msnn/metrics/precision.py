@@ -1,2 +1,49 @@
-"""mindspore.nn.metrics.precision."""
-__all__ = []
+"""mindspore.nn.metrics.precision: ``Precision``."""
+from .._api import ms_api
+from .evaluation import _RateBase
+
+__all__ = ["Precision"]
+
+
+@ms_api("mindspore.nn.Precision", torch="(none: numpy on the host)",
+        deviations=("Multilabel per-sample values are kept as one float64 per sample (what "
+                    "eval(average=False) returns), not two growing arrays re-concatenated on "
+                    "every update.",),
+        doc_errors=("The doc allows (N, 1) class-index labels; 0.1 raises ValueError for them "
+                    "(use shape (N,)), as msnn does.",
+                    "eval() returns a numpy array (per class, or per sample for multilabel) "
+                    "unless average=True, not a float."))
+class Precision(_RateBase):
+    r"""Calculates precision for classification and multilabel data.
+
+    .. math::
+        \text{precision} = \frac{\text{true_positive}}{\text{true_positive} + \text{false_positive}}
+
+    classification: one value per class, ``TP_c / (predicted_c + eps)`` over all updates (labels
+    must be integer class indices, or one-hot). multilabel: one value per sample,
+    ``TP / (predicted positives + eps)``. ``eps = sys.float_info.min``, so 0/0 gives 0.
+
+    Note:
+        In the multi-label cases, the elements of :math:`y` and :math:`y_{pred}` should be 0 or 1.
+
+    Args:
+        eval_type (str): Metric to calculate accuracy over a dataset, for classification or
+            multilabel. Default: 'classification'.
+
+    Raises:
+        TypeError: If ``eval_type`` is not 'classification' or 'multilabel'.
+
+    Examples:
+        >>> import numpy as np
+        >>> import msnn as nn
+        >>> from msnn import Tensor
+        >>> x = Tensor(np.array([[0.2, 0.5], [0.3, 0.1], [0.9, 0.6]]))
+        >>> y = Tensor(np.array([1, 0, 1]))
+        >>> metric = nn.Precision('classification')
+        >>> metric.clear()
+        >>> metric.update(x, y)
+        >>> print(metric.eval())
+        [0.5 1. ]
+    """
+
+    _actual = False
