@@ -6,7 +6,7 @@ what torch needs. Layers, losses and optimizers call these and never translate i
 import math
 
 __all__ = ["same_pad", "same_pads_2d", "ms_momentum_to_torch", "keep_prob_to_p", "dropout_seeds_to_torch",
-           "one_hot_positions_shape", "norm_axis_to_dim"]
+           "norm_axis_to_dim"]
 
 
 def same_pad(length, kernel, stride, dilation=1):
@@ -46,14 +46,6 @@ def dropout_seeds_to_torch(seed0, seed1):
     if seed0 == 0 and seed1 == 0:
         return None
     return ((seed0 & 0xFFFFFFFF) << 32) | (seed1 & 0xFFFFFFFF)
-
-
-def one_hot_positions_shape(depth, axis, rank):
-    """Shape of ``arange(depth)`` that broadcasts against ``indices.unsqueeze(axis)`` (MindSpore
-    OneHot puts the new dim at ``axis``, appended when ``axis == -1``)."""
-    if axis == -1:
-        return (depth,)
-    return (depth,) + (1,) * (rank - axis)
 
 
 def norm_axis_to_dim(axis):

@@ -250,10 +250,9 @@ class ClipByNorm(Cell):
     def construct(self, x, clip_norm):
         if not isinstance(clip_norm, torch.Tensor):
             clip_norm = torch.tensor(clip_norm, dtype=torch.float32, device=x.device)
-        l2sum = (x * x).sum().to(torch.float32)
-        positive = l2sum > 0
-        # sqrt only where the sum is positive, so a zero input gets a finite gradient (as in 0.1)
-        l2norm = torch.where(positive, torch.sqrt(torch.where(positive, l2sum, 1.0)), l2sum)
+        # the global L2 norm in float32; torch's norm backward is 0 at an all-zero input, as 0.1's
+        # select-guarded sqrt was
+        l2norm = torch.linalg.vector_norm(x, dtype=torch.float32)
         out = (x * clip_norm).to(torch.float32) / torch.maximum(l2norm, clip_norm)
         return out.reshape(x.shape)
 
@@ -373,12 +372,20 @@ class OneHot(Cell):
                 V.fail(TypeError, name, arg, "a number", value)
         self.on_value = Tensor(on_value, dtype)
         self.off_value = Tensor(off_value, dtype)
-        self._positions = torch.arange(depth)
 
     def construct(self, indices):
         _check_int_indices(indices, "OneHot")
         rank = indices.dim()
         if not -1 <= self.axis <= rank:
             V.fail(ValueError, "OneHot", "axis", f"in [-1, {rank}] for {rank}-D indices", self.axis)
-        positions = self._positions.view(T.one_hot_positions_shape(self.depth, self.axis, rank))
-        return torch.where(indices.unsqueeze(self.axis) == positions, self.on_value, self.off_value)
+        dim = rank if self.axis == -1 else self.axis
+        shape = list(indices.shape)
+        shape.insert(dim, self.depth)
+        out = self.off_value.expand(shape).clone()
+        if self.depth == 0:
+            return out
+        # one scatter of on/off along the new dim: an index outside [0, depth) writes off_value at
+        # a clamped position, so its whole line stays off_value
+        safe = indices.clamp(0, self.depth - 1)
+        src = torch.where(safe == indices, self.on_value, self.off_value)
+        return out.scatter_(dim, safe.unsqueeze(dim), src.unsqueeze(dim))

@@ -71,7 +71,7 @@ class Embedding(Cell):
             V.fail(ValueError, "Embedding", "ids", "an integer Tensor", ids.dtype)
         safe = ids.clamp(0, self.vocab_size - 1)
         out = F.embedding(safe, self.embedding_table)
-        return out * (safe == ids).unsqueeze(-1)
+        return out * (safe == ids).unsqueeze(-1).to(out.dtype)
 
     def extend_repr(self):
         return 'vocab_size={}, embedding_size={},use_one_hot={}, embedding_table={}, dtype={}'.format(
