@@ -133,6 +133,9 @@ class ReLU(Cell):
         [0. 2. 0.]
     """
 
+    def __init__(self):
+        super().__init__()
+
     def construct(self, x):
         return F.relu(x)
 
@@ -155,6 +158,9 @@ class ReLU6(Cell):
         >>> nn.ReLU6()(Tensor(np.array([-1.0, 2.0, 7.0]), mindspore.float32))
         [0. 2. 6.]
     """
+
+    def __init__(self):
+        super().__init__()
 
     def construct(self, x):
         return F.relu6(x)
@@ -213,6 +219,9 @@ class Tanh(Cell):
         [0.        0.7615942]
     """
 
+    def __init__(self):
+        super().__init__()
+
     def construct(self, x):
         return torch.tanh(x)
 
@@ -237,12 +246,15 @@ class GELU(Cell):
         >>> from msnn import Tensor
         >>> import msnn as mindspore
         >>> nn.GELU()(Tensor(np.array([-1.0, 0.0, 1.0]), mindspore.float32))
-        [-0.15880796  0.          0.841192  ]
+        [-0.158808  0.        0.841192]
 
     Note:
         The seed doc shows the exact erf form; MindSpore 0.1 (TBE and GPU kernels) computes the tanh
         approximation, and so does msnn.
     """
+
+    def __init__(self):
+        super().__init__()
 
     def construct(self, x):
         return F.gelu(x, approximate="tanh")
@@ -264,8 +276,11 @@ class Sigmoid(Cell):
         >>> from msnn import Tensor
         >>> import msnn as mindspore
         >>> nn.Sigmoid()(Tensor(np.array([0.0, 2.0]), mindspore.float32))
-        [0.5       0.8807971]
+        [0.5      0.880797]
     """
+
+    def __init__(self):
+        super().__init__()
 
     def construct(self, x):
         return torch.sigmoid(x)

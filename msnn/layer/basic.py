@@ -136,6 +136,9 @@ class Flatten(Cell):
          [2.2 2.2 3.2 3.2]]
     """
 
+    def __init__(self):
+        super().__init__()
+
     def construct(self, x):
         shape = x.shape
         return x.reshape(shape[0], math.prod(shape[1:]))
@@ -246,6 +249,9 @@ class ClipByNorm(Cell):
         >>> net(input, clip_norm).shape()
         (4, 16)
     """
+
+    def __init__(self):
+        super().__init__()
 
     def construct(self, x, clip_norm):
         if not isinstance(clip_norm, torch.Tensor):
