@@ -320,7 +320,7 @@ class Norm(Cell):
         return 'axis={}, keep_dims={}'.format(self.axis, self.keep_dims)
 
 
-@ms_api("mindspore.nn.OneHot", torch="torch.where(indices.unsqueeze(axis) == arange(depth), on, off)",
+@ms_api("mindspore.nn.OneHot", torch="torch.Tensor.scatter_ (on/off scattered at the clamped indices)",
         deviations=("Indices of any integer dtype are accepted (MindSpore 0.1: int32 only); float "
                     "indices raise ValueError as in 0.1.",
                     "depth and dtype are checked at construction (MindSpore 0.1: at the first call)."),

@@ -283,3 +283,35 @@ def test_Softmax_keeps_dtype_and_shape():
     x = Tensor(np.random.randn(2, 5), msnn.float16)
     out = nn.Softmax()(x)
     assert out.dtype == msnn.float16 and out.shape() == (2, 5)
+
+
+def test_ReLU6_kinks_have_zero_gradient(device):
+    x = torch.tensor([-1.0, 0.0, 3.0, 6.0, 7.0], device=device, requires_grad=True)
+    out = nn.ReLU6()(x)
+    np.testing.assert_array_equal(out.detach().cpu().numpy(), [0.0, 0.0, 3.0, 6.0, 6.0])
+    (dx,) = torch.autograd.grad(out.sum(), x)
+    np.testing.assert_array_equal(dx.cpu().numpy(), [0.0, 0.0, 1.0, 0.0, 0.0])  # dy/dx = 1 only on (0, 6)
+
+
+def test_Sigmoid_float64_reference(device):
+    x = np.linspace(-10, 10, 81)
+    xt = torch.tensor(x, dtype=torch.float32, device=device, requires_grad=True)
+    out = nn.Sigmoid()(xt)
+    ref = 1 / (1 + np.exp(-x))
+    np.testing.assert_allclose(out.detach().cpu().numpy(), ref, rtol=1e-6, atol=1e-7)
+    (dx,) = torch.autograd.grad(out.sum(), xt)
+    np.testing.assert_allclose(dx.cpu().numpy(), ref * (1 - ref), rtol=1e-5, atol=1e-7)
+
+
+def test_ReLU_zero_has_zero_gradient():
+    x = torch.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+    (dx,) = torch.autograd.grad(nn.ReLU()(x).sum(), x)
+    np.testing.assert_array_equal(dx.numpy(), [0.0, 0.0, 1.0])
+
+
+def test_LeakyReLU_is_max_of_alpha_x_and_x_for_any_alpha():
+    x = np.linspace(-3, 3, 13).astype(np.float32)
+    for alpha in (0.2, 1.0, 3.0, -0.5, 0):
+        out = nn.LeakyReLU(alpha)(Tensor(x)).asnumpy()
+        ms = np.maximum(alpha * x, x) if alpha <= 1 else np.minimum(alpha * x, x)
+        np.testing.assert_allclose(out, ms, rtol=1e-6)
