@@ -108,7 +108,9 @@ class DistributedGradReducer(Cell):
         out = list(grads)
         pending = []
         for idx in self._buckets:
-            flat = _flatten_dense_tensors([out[i].float() for i in idx])
+            tensors = [out[i].float() for i in idx]
+            # one float32 tensor would come back as a view of the caller's gradient: copy it
+            flat = _flatten_dense_tensors(tensors) if len(tensors) > 1 else tensors[0].reshape(-1).clone()
             pending.append((idx, flat, dist.all_reduce(flat, op=dist.ReduceOp.SUM, async_op=True)))
         scale = 1.0 / self.degree
         for idx, flat, work in pending:
