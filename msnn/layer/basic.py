@@ -394,4 +394,6 @@ class OneHot(Cell):
         # a clamped position, so its whole line stays off_value
         safe = indices.clamp(0, self.depth - 1)
         src = torch.where(safe == indices, self.on_value, self.off_value)
+        if safe.dtype != torch.int64:  # scatter's documented index dtype (int32 is CPU-only in some builds)
+            safe = safe.long()
         return out.scatter_(dim, safe.unsqueeze(dim), src.unsqueeze(dim))
