@@ -283,7 +283,7 @@ class ParameterUpdate(Cell):
         >>> update.phase = "update_param"
         >>> lr = Tensor(0.001, nn.float32)
         >>> old = update(lr)
-        >>> round(float(old), 6), round(float(param), 6)
+        >>> round(float(old), 6), round(float(param.asnumpy()), 6)
         (0.1, 0.001)
 
     Note:

@@ -79,7 +79,7 @@ class DistributedGradReducer(Cell):
         >>> params = [Parameter(Tensor(np.ones([2]), nn.float32), name='w')]
         >>> reducer = nn.DistributedGradReducer(params, mean=True, degree=2)
         >>> reducer((Tensor(np.ones([2]), nn.float32),))[0]  # no process group: identity
-        tensor([1., 1.])
+        [1. 1.]
 
     Note:
         Communication runs on ``torch.distributed`` (gloo on CPU, NCCL on CUDA), started e.g. by

@@ -83,7 +83,7 @@ class DynamicLossScaleUpdateCell(Cell):
         >>> optimizer = nn.Momentum(net_with_loss.trainable_params(), learning_rate=0.1, momentum=0.9)
         >>> manager = nn.DynamicLossScaleUpdateCell(loss_scale_value=2**12, scale_factor=2, scale_window=1000)
         >>> train_network = nn.TrainOneStepWithLossScaleCell(net_with_loss, optimizer, scale_update_cell=manager)
-        >>> train_network.set_train()
+        >>> train_network = train_network.set_train()
         >>> inputs = Tensor(np.ones([16, 16]).astype(np.float32))
         >>> label = Tensor(np.zeros([16, 16]).astype(np.float32))
         >>> loss, overflow, scale = train_network(inputs, label)
@@ -154,7 +154,7 @@ class FixedLossScaleUpdateCell(Cell):
         >>> optimizer = nn.Momentum(net_with_loss.trainable_params(), learning_rate=0.1, momentum=0.9)
         >>> manager = nn.FixedLossScaleUpdateCell(loss_scale_value=2**12)
         >>> train_network = nn.TrainOneStepWithLossScaleCell(net_with_loss, optimizer, scale_update_cell=manager)
-        >>> train_network.set_train()
+        >>> train_network = train_network.set_train()
         >>> inputs = Tensor(np.ones([16, 16]).astype(np.float32))
         >>> label = Tensor(np.zeros([16, 16]).astype(np.float32))
         >>> output = train_network(inputs, label)
@@ -233,13 +233,13 @@ class TrainOneStepWithLossScaleCell(Cell):
         >>> optimizer = nn.Momentum(net_with_loss.trainable_params(), learning_rate=0.1, momentum=0.9)
         >>> manager = nn.DynamicLossScaleUpdateCell(loss_scale_value=2**12, scale_factor=2, scale_window=1000)
         >>> train_network = nn.TrainOneStepWithLossScaleCell(net_with_loss, optimizer, scale_update_cell=manager)
-        >>> train_network.set_train()
+        >>> train_network = train_network.set_train()
         >>> inputs = Tensor(np.ones([16, 16]).astype(np.float32))
         >>> label = Tensor(np.zeros([16, 16]).astype(np.float32))
         >>> scaling_sens = Tensor(np.full((1), np.finfo(np.float32).max), dtype=nn.float32)
         >>> loss, overflow, scale = train_network(inputs, label, scaling_sens)
-        >>> bool(overflow)
-        True
+        >>> overflow.dtype == nn.bool_, overflow.shape()
+        (True, ())
 
     Note:
         Built on torch's AMP machinery: the unscaled gradients are checked with
