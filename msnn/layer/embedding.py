@@ -17,8 +17,7 @@ __all__ = ["Embedding"]
                     "matmul (identical results, gradients equal up to float summation order), and "
                     "accepts any integer ids (MindSpore 0.1: int32 only).",
                     "The zero row of an out-of-range id is the gathered row times 0, so a negative "
-                    "table entry shows as -0.0 there (equal to 0.0 in every comparison).",
-                    "A float ids Tensor raises ValueError naming 'ids' (0.1: GatherV2's ValueError)."),
+                    "table entry shows as -0.0 there (equal to 0.0 in every comparison).",),
         doc_errors=("Input is ids of any shape S and the output has shape S + (embedding_size,), not "
                     "(vocab_size) -> (vocab_size, embedding_size).",
                     "Out-of-range or negative ids give a zero vector (no error)."))
