@@ -343,3 +343,27 @@ def test_GetNextSingleOp_connect_dataset_checks_arguments():
         connect_dataset("q", [], num_epochs=0)
     from msnn.wrap.cell_wrapper import connect_dataset as reexported
     assert reexported is connect_dataset
+
+
+# -- with msnn's own optimizer ------------------------------------------------------------------------
+def test_TrainOneStepCell_with_Momentum_matches_heavy_ball_by_hand(device):
+    net = Net().to(device)
+    ref = [p.detach().clone() for p in net.trainable_params()]
+    vel = [torch.zeros_like(p) for p in ref]
+    ref_net = copy.deepcopy(net)
+    opt = nn.Momentum(net.trainable_params(), learning_rate=0.1, momentum=0.9)
+    train = nn.TrainOneStepCell(nn.WithLossCell(net, MSE()), opt, sens=2.0)
+    for _ in range(4):
+        x, y = _batch(device=device)
+        with torch.no_grad():
+            for p, r in zip(ref_net.trainable_params(), ref):
+                p.copy_(r)
+        _, grads = _manual_grads(ref_net, x, y, sens=2.0)
+        for r, v, g in zip(ref, vel, grads):  # spec §8.2: v = m*v + g; w -= lr*v
+            v.mul_(0.9).add_(g)
+            r.sub_(0.1 * v)
+        train(x, y)
+        for p, r in zip(net.trainable_params(), ref):
+            torch.testing.assert_close(p.detach(), r, rtol=1e-6, atol=1e-6)
+    assert [p.name for p in opt.moments] == ['moments.unused', 'moments.fc1.weight', 'moments.fc1.bias',
+                                             'moments.fc2.weight', 'moments.fc2.bias']

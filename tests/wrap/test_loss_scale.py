@@ -272,3 +272,29 @@ def test_DynamicLossScaleUpdateCell_state_names_and_validation():
         kwargs = {"loss_scale_value": 1.0, "scale_factor": 2, "scale_window": 3, **bad}
         with pytest.raises(TypeError, match="DynamicLossScaleUpdateCell"):
             nn.DynamicLossScaleUpdateCell(**kwargs)
+
+
+def test_TrainOneStepWithLossScaleCell_with_Momentum_state_untouched_on_overflow():
+    net = Net()
+    opt = nn.Momentum(net.trainable_params(), learning_rate=0.05, momentum=0.9)
+    manager = nn.DynamicLossScaleUpdateCell(2.0 ** 8, 2, 2)
+    train = nn.TrainOneStepWithLossScaleCell(nn.WithLossCell(net, MSE()), opt, manager)
+    ref = [p.detach().clone() for p in net.trainable_params()]
+    vel = [torch.zeros_like(p) for p in ref]
+    inject = {1: np.nan, 2: np.inf, 6: np.inf}
+    for step in range(10):
+        x, y = _batch(step, "cpu", inject.get(step))
+        moments = [m.detach().clone() for m in opt.moments]
+        ref_net = copy.deepcopy(net)
+        grads = torch.autograd.grad(MSE()(ref_net(x), y), list(ref_net.trainable_params()))
+        _, overflow, _ = train(x, y)
+        assert bool(overflow) == (step in inject)
+        if step in inject:
+            assert all(torch.equal(m.detach(), b) for m, b in zip(opt.moments, moments))
+        else:
+            for r, v, g in zip(ref, vel, grads):
+                v.mul_(0.9).add_(g)
+                r.sub_(0.05 * v)
+        for p, r in zip(net.trainable_params(), ref):
+            assert bool(torch.isfinite(p).all())
+            torch.testing.assert_close(p.detach(), r, rtol=1e-6, atol=1e-6)
