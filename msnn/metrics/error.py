@@ -69,7 +69,7 @@ class MAE(_ErrorBase):
         \text{MAE} = \frac{\sum_{i} |y_i - x_i|}{N}
 
     where the sum runs over all elements and :math:`N` is the total batch size (first dimension
-    of `y`) of all updates.
+    of `y` as given, before it is reshaped to `y_pred`'s shape) of all updates.
 
     Note:
         The method `update` must be called with the form `update(y_pred, y)`.
@@ -101,7 +101,7 @@ class MSE(_ErrorBase):
         \text{MSE}(x,\ y) = \frac{\sum_{i}(y_i - x_i)^2}{N}
 
     where the sum runs over all elements and :math:`N` is the total batch size (first dimension
-    of `y`) of all updates.
+    of `y` as given, before it is reshaped to `y_pred`'s shape) of all updates.
 
     Examples:
         >>> import numpy as np

@@ -11,7 +11,9 @@ __all__ = ["TopKCategoricalAccuracy", "Top1CategoricalAccuracy", "Top5Categorica
 
 @ms_api("mindspore.nn.TopKCategoricalAccuracy", torch="(none: numpy on the host)",
         deviations=("With fewer classes than k, 0.1 failed with a numpy broadcasting error (or "
-                    "miscounted for C = 1); msnn raises ValueError naming k and C.",))
+                    "miscounted for C = 1); msnn raises ValueError naming k and C.",
+                    "Tied scores always rank the lower class index first (a stable sort, the "
+                    "documented rule); 0.1's numpy quicksort did so only below 17 classes.",))
 class TopKCategoricalAccuracy(Metric):
     r"""Calculates the top-k categorical accuracy.
 
