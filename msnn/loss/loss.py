@@ -18,7 +18,8 @@ __all__ = ["L1Loss", "MSELoss", "SmoothL1Loss", "SoftmaxCrossEntropyWithLogits",
            "SoftmaxCrossEntropyExpand"]
 
 _REDUCTIONS = ("mean", "sum", "none")
-_FLOAT16_32 = (mstype.float16, mstype.float32)
+# MindSpore's float16/float32; bfloat16 (which 0.1 did not have) is let through for torch autocast
+_FLOAT16_32 = (mstype.float16, mstype.float32, torch.bfloat16)
 
 
 def _check_same_shape(a, b, a_name, b_name, cls_name):
@@ -183,6 +184,8 @@ class MSELoss(_Loss):
 
 @ms_api("mindspore.nn.SmoothL1Loss",
         torch="torch.nn.functional.smooth_l1_loss(reduction='none', beta=sigma)",
+        deviations=("bfloat16 inputs (torch autocast; 0.1 had no bfloat16) are accepted besides "
+                    "float16/float32.",),
         doc_errors=("The doc formula (0.5*d^2 if d < sigma, else d - 0.5) omits sigma; 0.1's only "
                     "kernel (Ascend TBE) computes 0.5*d^2/sigma and d - 0.5*sigma, as msnn does "
                     "(identical for sigma=1).",))
@@ -243,6 +246,8 @@ class SmoothL1Loss(_Loss):
             "applied, is_grad accepted with no effect.",
             "Sparse labels may have any integer dtype (0.1: int32); a label outside [0, C) gives "
             "loss 0 like the Ascend one-hot path (0.1 CPU raised RuntimeError for negatives).",
+            "bfloat16 logits (torch autocast; 0.1 had no bfloat16) are accepted besides "
+            "float16/float32.",
         ),
         doc_errors=(
             "The doc says the output has the shape of logits; it is (N,) per-sample losses, or a "

@@ -327,3 +327,13 @@ def test_SoftmaxCrossEntropyWithLogits_input_checks():
         sparse(torch.zeros(2, 3), torch.zeros(3, dtype=torch.int32))
     with pytest.raises(ValueError, match="labels"):
         sparse(torch.zeros(2, 3), torch.zeros(2, 1, dtype=torch.int32))
+
+
+def test_SoftmaxCrossEntropyWithLogits_SmoothL1Loss_accept_bfloat16_for_autocast():
+    logits = torch.randn(3, 4)
+    labels = torch.tensor([0, 3, 1])
+    out = nn.SoftmaxCrossEntropyWithLogits(sparse=True).construct(logits.bfloat16(), labels)
+    assert out.dtype == torch.bfloat16
+    torch.testing.assert_close(out.float(), nn.SoftmaxCrossEntropyWithLogits(sparse=True).construct(logits, labels),
+                               rtol=2e-2, atol=2e-2)
+    assert nn.SmoothL1Loss().construct(logits.bfloat16(), logits.bfloat16()).dtype == torch.bfloat16
