@@ -87,6 +87,11 @@ def _f32(x):
     return float(f32(x))
 
 
+def _plain(t):
+    """A plain-tensor view of a state Parameter (so ``torch.load(weights_only=True)`` reads it)."""
+    return t.detach().as_subclass(torch.Tensor) if isinstance(t, torch.Tensor) else t
+
+
 def _check_learning_rate(learning_rate, cls_name):
     """0.1's rules: float >= 0 (fixed), Iterable (dynamic), Tensor 0-d (fixed) / 1-d (dynamic),
     anything else (int included) TypeError. Returns ``(tensor, host value, dynamic)``."""
@@ -228,7 +233,7 @@ class _OptimizerCell(torch.optim.Optimizer):
 
     def _ms_state_dict(self):
         self._sync_out()
-        return {name: host.param.detach().clone() for name, host in self._host.items()}
+        return {name: _plain(host.param).clone() for name, host in self._host.items()}
 
     def _load_ms_state_dict(self, ms_state):
         with torch.no_grad():
@@ -241,6 +246,7 @@ class _OptimizerCell(torch.optim.Optimizer):
         """torch's state dict (per-parameter state under MindSpore's prefixes: ``moments``,
         ``moment1``...), plus ``'ms_state'``: the scalar MindSpore state by name."""
         sd = super().state_dict()
+        sd["state"] = {k: {key: _plain(v) for key, v in entry.items()} for k, entry in sd["state"].items()}
         sd["ms_state"] = self._ms_state_dict()
         return sd
 
