@@ -166,8 +166,14 @@ class Tensor(torch.Tensor, metaclass=_TensorMeta):
         return torch._C.TensorBase.size(self, dim)
 
     def asnumpy(self):
-        """The values as a numpy array (copied to the host when the tensor is on a GPU)."""
-        return self.detach().cpu().numpy()
+        """The values as a numpy array (copied to the host when the tensor is on a GPU).
+
+        bfloat16, which numpy lacks, comes back as float32.
+        """
+        data = self.detach()
+        if data.dtype == torch.bfloat16:
+            data = data.float()
+        return data.cpu().numpy()
 
     def __repr__(self, *, tensor_contents=None):
         return str(self.asnumpy())

@@ -100,3 +100,10 @@ def test_Tensor_asnumpy_of_tensor_requiring_grad():
 def test_Tensor_on_device(device):
     t = Tensor(np.ones(2), msnn.float32).to(device)
     np.testing.assert_array_equal(t.asnumpy(), [1, 1])
+
+
+def test_Tensor_asnumpy_bfloat16_as_float32():
+    t = Tensor(torch.tensor([1.5, 2.0], dtype=torch.bfloat16))
+    out = t.asnumpy()
+    assert out.dtype == np.float32 and out.tolist() == [1.5, 2.0]
+    assert repr(t) == str(np.array([1.5, 2.0], np.float32))
