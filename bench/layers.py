@@ -299,7 +299,11 @@ def main():
         except Exception as exc:  # pylint: disable=broad-except
             print(f"{name:46s} {'-':>9s} {'-':>8s} {'-':>8s}  skipped: {type(exc).__name__}: {exc}"[:160])
             continue
-        top_t, nested_t, torch_t = run_case(case, args.rounds, sync)
+        try:
+            top_t, nested_t, torch_t = run_case(case, args.rounds, sync)
+        except Exception as exc:  # pylint: disable=broad-except
+            print(f"{case.name:46s} {'-':>9s} {'-':>8s} {'-':>8s}  failed: {type(exc).__name__}: {exc}"[:160])
+            continue
         ratios.append((nested_t / torch_t, top_t / torch_t))
         print(f"{case.name:46s} {torch_t * 1e6:9.1f} {nested_t / torch_t:8.3f} {top_t / torch_t:8.3f}  {case.note}")
     if ratios:
