@@ -63,3 +63,84 @@ def loss_reduction_to_torch(reduction):
     """MindSpore loss ``reduction`` (``None``, 'mean', 'sum' or 'none', already validated) -> torch's
     ``reduction``: ``None`` means no reduction. Both reduce over ALL elements, not just the batch."""
     return "none" if reduction is None else reduction
+
+
+__all__ += ["same_padding_2d", "conv_transpose_length", "conv_transpose_plan", "lstm_flat_layout"]
+
+
+def same_padding_2d(height, width, kernel, stride, dilation=(1, 1)):
+    """MindSpore 'same' over an (H, W) input as torch arguments: ``(padding, extra)``.
+
+    ``padding = (top, left)`` is the symmetric part, for torch's own ``padding=`` argument;
+    ``extra`` is None when the pads are symmetric, else the ``F.pad`` tuple
+    ``(0, right - left, 0, bottom - top)`` of the one extra column/row at the right/bottom.
+    Pure Python ints from the input's shape (no device work).
+    """
+    top, bottom = same_pad(height, kernel[0], stride[0], dilation[0])
+    left, right = same_pad(width, kernel[1], stride[1], dilation[1])
+    if top == bottom and left == right:
+        return (top, left), None
+    return (top, left), (0, right - left, 0, bottom - top)
+
+
+def conv_transpose_length(length, kernel, stride, pad_mode, padding=0, dilation=1):
+    """Output length of MindSpore 0.1's Conv2dTranspose along one spatial dim.
+
+    'valid': ``L*s + max(k - s, 0)`` and 'same': ``L*s`` (dilation ignored in both, as in 0.1);
+    'pad': ``(L - 1)*s - 2p + d*(k - 1) + 1``.
+    """
+    if pad_mode == "valid":
+        return length * stride + max(kernel - stride, 0)
+    if pad_mode == "same":
+        return length * stride
+    return (length - 1) * stride - 2 * padding + dilation * (kernel - 1) + 1
+
+
+def conv_transpose_plan(length, kernel, stride, pad_mode, padding=0, dilation=1):
+    """MindSpore 0.1's Conv2dTranspose along one dim as ``conv_transpose2d`` arguments.
+
+    Returns ``(torch_padding, output_padding, tail)``: run ``conv_transpose2d`` with ``padding=
+    torch_padding, output_padding=output_padding``, then drop ``-tail`` trailing rows when
+    ``tail < 0`` or append ``tail`` zero rows when ``tail > 0``. MindSpore keeps
+    ``full[top : top + target]`` of the full (padding 0) transposed convolution, zero-filled at the
+    end when ``full`` is shorter; 'same' crops ``top = floor(max(0, k - s) / 2)`` (torch's symmetric
+    rule would crop the ceil half at the top), 'valid' crops nothing.
+    """
+    if pad_mode == "pad":
+        return padding, 0, 0
+    target = conv_transpose_length(length, kernel, stride, pad_mode, padding, dilation)
+    full = (length - 1) * stride + dilation * (kernel - 1) + 1
+    top = max(0, kernel - stride) // 2 if pad_mode == "same" else 0
+    diff = target - (full - 2 * top)
+    if 0 <= diff < max(stride, dilation):
+        return top, diff, 0
+    return top, 0, diff
+
+
+def lstm_flat_layout(input_size, hidden_size, num_layers, has_bias, bidirectional):
+    """MindSpore's flat LSTM ``weight`` -> torch's per-layer weight list.
+
+    MindSpore (cuDNN canonical order) packs all matrices first -- for each (layer, direction)
+    ``W_ih`` (4H x in) then ``W_hh`` (4H x H) -- then all biases in the same order, ``b_ih`` then
+    ``b_hh`` (4H each). Returns ``(sizes, shapes, order)``: split the flat weight into ``sizes``,
+    view chunk ``i`` as ``shapes[i]``; ``order`` lists the chunk indices in torch's ``_flat_weights``
+    order (per (layer, direction): w_ih, w_hh[, b_ih, b_hh]).
+    """
+    dirs = 2 if bidirectional else 1
+    gate = 4 * hidden_size
+    mats, biases = [], []
+    for layer in range(num_layers):
+        in_size = input_size if layer == 0 else hidden_size * dirs
+        for _ in range(dirs):
+            mats += [(gate, in_size), (gate, hidden_size)]
+            if has_bias:
+                biases += [(gate,), (gate,)]
+    shapes = mats + biases
+    sizes = [math.prod(s) for s in shapes]
+    order = []
+    n_pseudo = num_layers * dirs
+    for k in range(n_pseudo):
+        order += [2 * k, 2 * k + 1]
+        if has_bias:
+            order += [len(mats) + 2 * k, len(mats) + 2 * k + 1]
+    return sizes, shapes, order

@@ -126,8 +126,12 @@ def check_type(value, types, arg_name, cls_name, *, wrong_type=TypeError, what=N
     return value
 
 
-def check_int_pair(value, arg_name, cls_name, *, wrong_type=TypeError, allow_tuple=True):
-    """An int or a 2-tuple of ints, each >= 1, returned as a 2-tuple."""
+def check_int_pair(value, arg_name, cls_name, *, wrong_type=TypeError, allow_tuple=True, positive=True):
+    """An int or a 2-tuple of ints, each >= 1, returned as a 2-tuple.
+
+    ``positive=False`` checks the types only (a caller that must check the values later, in
+    MindSpore's order, does so itself).
+    """
     if _is_int(value):
         pair = (value, value)
     elif allow_tuple and isinstance(value, tuple) and len(value) == 2 and all(_is_int(v) for v in value):
@@ -135,7 +139,7 @@ def check_int_pair(value, arg_name, cls_name, *, wrong_type=TypeError, allow_tup
     else:
         fail(wrong_type, cls_name, arg_name,
              "an int or a tuple of 2 ints" if allow_tuple else "an int", value)
-    if min(pair) < 1:
+    if positive and min(pair) < 1:
         fail(ValueError, cls_name, arg_name, "positive", value)
     return pair
 
