@@ -109,7 +109,8 @@ class DynamicLossScaleUpdateCell(Cell):
         self.cur_iter = Parameter(torch.tensor(1, dtype=torch.int32, device=device), name="current_iterator_step")
         self.last_overflow_iter = Parameter(torch.tensor(0, dtype=torch.int32, device=device),
                                             name="last_overflow_iterator_step")
-        self.minimum_loss_scale = torch.tensor(1.0, dtype=torch.float32, device=device)
+        # MindSpore multiplied by Reciprocal(scale_factor) in float32: the same float32 value
+        self._inv_factor = torch.reciprocal(self.scale_factor)
 
     def get_loss_scale(self):
         """The initial loss scale (``loss_scale_value``)."""
@@ -117,14 +118,14 @@ class DynamicLossScaleUpdateCell(Cell):
 
     def construct(self, loss_scale, overflow):
         cur, last = self.cur_iter, self.last_overflow_iter
-        factor = self.scale_factor
         with torch.no_grad():
             scale = loss_scale.detach()
-            on_overflow = torch.where(overflow, torch.maximum(scale * torch.reciprocal(factor),
-                                                              self.minimum_loss_scale), scale)
             grow = (cur - last) >= self.scale_window
-            last.copy_(torch.where(overflow | grow, cur, last))
-            loss_scale.copy_(torch.where(grow & ~overflow, on_overflow * factor, on_overflow))
+            # overflow: max(s * (1/factor), 1.0); else grow: s * factor; else s  (steps 1, 2 and 4)
+            new_scale = torch.where(overflow, torch.clamp_min(scale * self._inv_factor, 1.0),
+                                    torch.where(grow, scale * self.scale_factor, scale))
+            last.copy_(torch.where(overflow | grow, cur, last))  # step 3
+            loss_scale.copy_(new_scale)  # step 5
             cur.add_(1)
         return overflow
 
