@@ -157,8 +157,9 @@ class LayerNorm(Cell):
             Default: 'zeros'.
 
     Raises:
-        ValueError: If begin_norm_axis or begin_params_axis is not an int, or gamma does not hold
-            ``prod(input_shape[begin_params_axis:])`` elements.
+        ValueError: If begin_norm_axis or begin_params_axis is not an int.
+        RuntimeError: At run time, if an axis is not in [-1, rank - 1] or the shape of gamma/beta
+            does not start with ``input_shape[begin_params_axis:]`` (0.1's shape inference).
 
     Inputs:
         - **input_x** (Tensor) - The shape of 'input_x' is :math:`(x_1, x_2, ..., x_R)`, and
@@ -192,21 +193,31 @@ class LayerNorm(Cell):
 
     def construct(self, input_x):
         rank = input_x.dim()
-        norm_axis = self.begin_norm_axis + rank if self.begin_norm_axis < 0 else self.begin_norm_axis
-        params_axis = self.begin_params_axis + rank if self.begin_params_axis < 0 else self.begin_params_axis
+        norm_axis = self._axis(self.begin_norm_axis, "begin_norm_axis", rank)
+        params_axis = self._axis(self.begin_params_axis, "begin_params_axis", rank)
         norm_shape = input_x.shape[norm_axis:]
         gamma, beta = self.gamma, self.beta
-        if params_axis == norm_axis and gamma.shape == norm_shape:
+        if params_axis == norm_axis and gamma.shape == norm_shape and beta.shape == norm_shape:
             return F.layer_norm(input_x, norm_shape, gamma, beta, _LAYER_NORM_EPS)
         params_shape = input_x.shape[params_axis:]
-        if gamma.shape != params_shape:
-            if gamma.numel() != math.prod(params_shape):
-                V.fail(ValueError, type(self).__name__, "gamma",
-                       f"of {math.prod(params_shape)} elements for input shape {tuple(input_x.shape)} and "
-                       f"begin_params_axis={self.begin_params_axis}", tuple(gamma.shape))
-            # 0.1's kernel indexes gamma/beta by (flat index mod their size): a reshape
-            gamma, beta = gamma.reshape(params_shape), beta.reshape(params_shape)
+        if gamma.shape != params_shape or beta.shape != params_shape:
+            # 0.1's shape inference only compares the leading dims of gamma/beta with
+            # input_shape[begin_params_axis:]; its kernel reads them at (flat index mod that size)
+            lead = len(params_shape)
+            if gamma.shape[:lead] != params_shape or beta.shape[:lead] != params_shape:
+                V.fail(RuntimeError, type(self).__name__, "gamma",
+                       f"of a shape starting with input_shape[begin_params_axis:]={tuple(params_shape)}",
+                       tuple(gamma.shape))
+            size = math.prod(params_shape)
+            gamma = gamma.reshape(-1)[:size].view(params_shape)
+            beta = beta.reshape(-1)[:size].view(params_shape)
         return F.layer_norm(input_x, norm_shape, None, None, _LAYER_NORM_EPS) * gamma + beta
+
+    def _axis(self, axis, arg_name, rank):
+        """0.1's shape inference: an axis in [-1, rank - 1] (RuntimeError otherwise), made positive."""
+        if axis < -1 or axis > rank - 1:
+            V.fail(RuntimeError, type(self).__name__, arg_name, f"in [-1, {rank - 1}] for a rank-{rank} input", axis)
+        return axis + rank if axis < 0 else axis
 
     def extend_repr(self):
         return 'normalized_shape={}, begin_norm_axis={}, begin_params_axis={}, gamma{}, beta={}'.format(
