@@ -1,7 +1,6 @@
 """The main example, examples/lenet_digits.py: its data file and a short training run."""
 import importlib.util
 import os
-import time
 
 import numpy as np
 import pytest
@@ -33,15 +32,15 @@ def test_TrainOneStepCell_lenet_digits_data_split():
 
 
 @pytest.mark.skipif(bool(MISSING), reason=f"msnn lacks {MISSING}")
-@pytest.mark.parametrize("loss_scale", [False, True])
-def test_TrainOneStepCell_lenet_digits_example_learns(loss_scale):
+def test_TrainOneStepCell_lenet_digits_example_learns():
     example = _example()
     names = [p.name for p in example.LeNet5().get_parameters()]
     assert names == ['conv1.weight', 'conv2.weight', 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias',
                      'fc3.weight', 'fc3.bias']
-    start = time.time()
-    result = example.train(epochs=2, loss_scale=loss_scale, verbose=False)
-    assert time.time() - start < 20
+    result = example.train(epochs=2, verbose=False)  # about a second on 2 idle cores
     assert result["accuracy"] > 0.80, result
     assert result["losses"][1] < result["losses"][0]
-    assert result["overflows"] == 0
+    # --loss-scale: same seed, same batches; scaling by 2**12 and back is exact in float32
+    scaled = example.train(epochs=1, loss_scale=True, verbose=False)
+    assert scaled["overflows"] == 0
+    np.testing.assert_allclose(scaled["losses"][0], result["losses"][0], rtol=1e-5)
