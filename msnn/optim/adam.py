@@ -6,7 +6,7 @@ import torch
 from .._api import ms_api
 from .. import _validator as V
 from . import _functional as F
-from .optimizer import Optimizer, _f32, f32
+from .optimizer import Optimizer, f32
 
 __all__ = ["Adam", "AdamWeightDecay", "AdamWeightDecayDynamicLR"]
 
