@@ -191,7 +191,8 @@ def test_TrainOneStepCell_loss_is_before_update_and_decreases():
     x, y = _batch(16)
     losses = [float(train(x, y)) for _ in range(30)]
     assert losses[-1] < 0.5 * losses[0]
-    before = float(((net(x) - y) ** 2).mean())
+    with torch.no_grad():
+        before = float(((net(x) - y) ** 2).mean())
     assert abs(float(train(x, y)) - before) < 1e-6
 
 
