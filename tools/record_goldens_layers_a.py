@@ -18,17 +18,24 @@ and tested against NumPy references of the spec's formulas instead:
 * Conv2dTranspose 'valid'/'same' with dilation > 1: 0.1 ignored the dilation in the output length
   and in the 'same' crop, 2.10 does not;
 * LayerNorm with begin_norm_axis < -1 (0.1's shape inference refused it);
-* LSTM: 2.10's nn.LSTM holds per-layer parameters, not 0.1's flat cuDNN-ordered ``weight``; the
-  tests drive torch.nn.LSTM through the layout mapping of spec §6.13 (verified by the spec's author
-  against 0.1's own GPU test vectors) and check the flat layout against a NumPy LSTM.
+* LSTM: 2.10's nn.LSTM holds per-layer parameters, not 0.1's flat cuDNN-ordered ``weight``.
+  Instead ``python tools/record_goldens_layers_a.py lstm`` (plain Python, no MindSpore needed)
+  extracts the test vectors of MindSpore 0.1.0-alpha's own GPU LSTM test
+  (tests/st/ops/gpu/test_lstm_op.py @ 576a73b4: inputs, flat weight, expected y/h_n/c_n and
+  dx/dh0/dc0, written by MindSpore's authors from their 0.1 GPU kernel) by running that file
+  with stub mindspore modules, into tests/data/layers_a_lstm01.npz.
 """
 import os
+import subprocess
+import sys
+import types
 
 import numpy as np
-import mindspore as ms
-from mindspore import nn, ops, Tensor, ParameterTuple
 
-ms.set_context(mode=ms.PYNATIVE_MODE, device_target="CPU")
+if __name__ == "__main__" and sys.argv[1:] != ["lstm"]:
+    import mindspore as ms
+    from mindspore import nn, ops, Tensor, ParameterTuple
+    ms.set_context(mode=ms.PYNATIVE_MODE, device_target="CPU")
 OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data")
 RNG = np.random.RandomState(20200327)
 
@@ -207,7 +214,106 @@ def layernorm():
     save("layernorm", recs)
 
 
-if __name__ == "__main__":
+MIRROR = "/work/.mirror/leonwanghui+mindspore/repo"  # a clone of github.com/leonwanghui/mindspore
+
+
+def lstm01():
+    """Run 0.1's tests/st/ops/gpu/test_lstm_op.py against stub mindspore modules and keep its data."""
+    src = subprocess.check_output(["git", "--git-dir", MIRROR, "show",
+                                   "576a73b4:tests/st/ops/gpu/test_lstm_op.py"]).decode()
+    captured, calls = [], []
+
+    class Cap:
+        shape = ()
+
+        def asnumpy(self):
+            return self
+
+        def __sub__(self, expect):  # `out.asnumpy() - expect_out`: keep the expected array
+            captured.append(np.asarray(expect, np.float32))
+            return np.zeros_like(expect)
+
+    class LSTMStub:
+        def __init__(self, *args):
+            self.args = args
+
+        def __call__(self, x, h, c, w):
+            calls.append(dict(cfg=np.array([int(v) for v in self.args[:5]] + [float(self.args[5])]),
+                              x=x, h0=h, c0=c, w=w))
+            return Cap(), Cap(), Cap(), None, None
+
+    class Cell:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __call__(self, *args):
+            return self.construct(*args)
+
+        def trainable_params(self):
+            return []
+
+    class GradOperation:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __call__(self, network, weights):
+            def run(sens):
+                calls[-1:] = []
+                network()
+                calls[-1]["dy"] = np.asarray(sens)
+                return Cap(), Cap(), Cap(), Cap()
+            return run
+
+    stubs = {
+        "mindspore": {}, "mindspore.nn": dict(Cell=Cell), "mindspore.common": {},
+        "mindspore.common.api": dict(ms_function=lambda f: f),
+        "mindspore.context": dict(set_context=lambda **kw: None),
+        "mindspore.common.initializer": dict(initializer=lambda t, shape: np.asarray(t)),
+        "mindspore.ops": {}, "mindspore.ops.functional": {}, "mindspore.ops.composite": dict(GradOperation=GradOperation),
+        "mindspore.ops.operations": dict(LSTM=LSTMStub),
+        "mindspore.common.tensor": dict(Tensor=lambda a: np.asarray(a, np.float32)),
+        "mindspore.common.parameter": dict(Parameter=lambda t, name: np.asarray(t), ParameterTuple=tuple),
+    }
+    saved = {k: sys.modules.get(k) for k in stubs}
+    for name, attrs in stubs.items():
+        mod = types.ModuleType(name)
+        mod.__dict__.update(attrs)
+        sys.modules[name] = mod
+    for parent in ("mindspore", "mindspore.common", "mindspore.ops"):
+        for name in stubs:
+            if name.startswith(parent + ".") and "." not in name[len(parent) + 1:]:
+                setattr(sys.modules[parent], name.rsplit(".", 1)[1], sys.modules[name])
+    try:
+        scope = {"__name__": "test_lstm_op_01"}
+        exec(compile(src, "test_lstm_op.py@576a73b4", "exec"), scope)  # pylint: disable=exec-used
+        recs = {}
+        for test in ("test_lstm", "test_bilstm", "test_multi_layer_bilstm", "test_grad", "test_lstm_dropout"):
+            captured.clear()
+            calls.clear()
+            scope[test]()
+            rec = dict(calls[-1])
+            names = ("dx", "dh0", "dc0") if test == "test_grad" else ("y", "h_n", "c_n")
+            assert len(captured) == (1 if test == "test_lstm_dropout" else 3), (test, len(captured))
+            rec.update(zip(names, captured))  # the dropout test checks y only
+            recs[test[len("test_"):]] = rec
+    finally:
+        for name, mod in saved.items():
+            if mod is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = mod
+    flat = {"source": np.array("mindspore 0.1.0-alpha tests/st/ops/gpu/test_lstm_op.py @ 576a73b4")}
+    for cfg, rec in recs.items():
+        for key, value in rec.items():
+            flat[f"{cfg}/{key}"] = np.asarray(value)
+    path = os.path.join(OUT_DIR, "layers_a_lstm01.npz")
+    np.savez_compressed(path, **flat)
+    print(f"{path}: {len(recs)} configurations, {os.path.getsize(path)} bytes")
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["lstm"]:
+    lstm01()
+elif __name__ == "__main__":
     print("MindSpore", ms.__version__)
     conv2d()
     conv2d_transpose()
