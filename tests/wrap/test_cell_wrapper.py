@@ -230,7 +230,7 @@ def test_ParameterUpdate_writes_original_and_returns_previous(device):
     assert torch.equal(net.fc1.bias.detach(), new)
     assert param.name == 'fc1.bias' and [p.name for p in update.get_parameters()] == ['fc1.bias']
     new[0] = 100.0  # the parameter holds a copy of x
-    assert float(net.fc1.bias[0]) == 0.0
+    assert float(net.fc1.bias.detach()[0]) == 0.0
 
 
 def test_ParameterUpdate_seed_example_learning_rate():
