@@ -100,8 +100,8 @@ class Adam(Optimizer):
         one = torch.ones(1, dtype=torch.float32)
         self._b1p = self._add_host("beta1_power", one, 1.0, self._device)
         self._b2p = self._add_host("beta2_power", one, 1.0, self._device)
-        self.moment1 = self._add_state("moment1", "zeros")
-        self.moment2 = self._add_state("moment2", "zeros")
+        self._add_state("moment1", "zeros", "moment1")
+        self._add_state("moment2", "zeros", "moment2")
         self.decay_tf = flags
 
     def _begin(self):
@@ -137,8 +137,8 @@ class _AdamWeightDecayBase(Optimizer):
 
     def _add_moments(self):
         self.params = self.parameters
-        self.moments1 = self._add_state("adam_m", "zeros")
-        self.moments2 = self._add_state("adam_v", "zeros")
+        self._add_state("adam_m", "zeros", "moments1")
+        self._add_state("adam_v", "zeros", "moments2")
 
     def _update(self, group, lr, params, grads, states, ctx):
         beta1, beta2 = group["betas"]
@@ -148,7 +148,7 @@ class _AdamWeightDecayBase(Optimizer):
 
     def _end(self, ctx):
         super()._end(ctx)
-        return self.moments2
+        return self._state_tuples["adam_v"]
 
 
 @ms_api("mindspore.nn.AdamWeightDecay", torch="torch.optim.AdamW-like custom foreach kernel "
@@ -269,7 +269,7 @@ class AdamWeightDecayDynamicLR(_AdamWeightDecayBase):
         for g, lr in zip(self.param_groups, ctx["lrs"]):
             g["lr"] = lr
         self._step_host.set(self._step_host.get() + 1)
-        return self.moments2
+        return self._state_tuples["adam_v"]
 
 
 class _PolySchedule:

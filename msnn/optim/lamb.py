@@ -98,8 +98,8 @@ class Lamb(Optimizer):
         self._start = f32(start_learning_rate)
         self._warmup = f32(warmup_steps) if warmup_steps > 0 else None
         self.params = self.parameters
-        self.moments1 = self._add_state("lamb_m", "zeros")
-        self.moments2 = self._add_state("lamb_v", "zeros")
+        self._add_state("lamb_m", "zeros", "moments1")
+        self._add_state("lamb_v", "zeros", "moments2")
         self.decay_flag = flags
 
     def _lrs(self):
@@ -127,4 +127,4 @@ class Lamb(Optimizer):
         for g, lr in zip(self.param_groups, ctx["lrs"]):
             g["lr"] = lr
         self._step_host.set(self._step_host.get() + 1)
-        return self.moments2
+        return self._state_tuples["lamb_v"]

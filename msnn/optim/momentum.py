@@ -86,7 +86,7 @@ class Momentum(Optimizer):
                        self._device)
         self._mirror("momentum", "momentum")
         self.params = self.parameters
-        self.moments = self._add_state("moments", "zeros")
+        self._add_state("moments", "zeros", "moments")
         self.decay_tf = flags
 
     def _update(self, group, lr, params, grads, states, ctx):

@@ -142,6 +142,8 @@ class _OptimizerCell(torch.optim.Optimizer):
         d["_ms_params"] = OrderedDict()   # MindSpore registration order: name -> Parameter/_HostValue
         d["_host"] = {}
         d["_true"] = None
+        d["_views"] = None          # plain-tensor views of the state, per group (hot path)
+        d["_state_attrs"] = {}      # MindSpore attribute name (moments, moment1...) -> state prefix
 
     def _register(self, item, name=None):
         self._ms_params[name or item.name] = item
@@ -171,6 +173,7 @@ class _OptimizerCell(torch.optim.Optimizer):
         """Iterator of ``(name, Parameter)`` over the network parameters and the optimizer state,
         in MindSpore's registration order; names are the parameters' MindSpore names."""
         self._sync_out()
+        self.__dict__["_views"] = None   # the caller may replace a state Parameter's data
         seen = set()
         for name, item in self._ms_params.items():
             param = item.param if isinstance(item, _HostValue) else item
@@ -207,10 +210,15 @@ class _OptimizerCell(torch.optim.Optimizer):
         return type(self).__name__ + '<' + self.extend_repr() + '>'
 
     def __getattr__(self, name):
-        host = self.__dict__.get("_host")
+        d = self.__dict__
+        host = d.get("_host")
         if host is not None and name in host:
             self._sync_out()
             return host[name].param
+        attrs = d.get("_state_attrs")
+        if attrs and name in attrs:
+            d["_views"] = None           # the caller may replace a state Parameter's data
+            return d["_state_tuples"][attrs[name]]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     # -- torch surface --------------------------------------------------------------------------
@@ -347,8 +355,9 @@ class Optimizer(_OptimizerCell):
         self._group_states = [{} for _ in groups]
         self.__dict__["_built"] = True
 
-    def _add_state(self, prefix, init):
-        """``parameters.clone(prefix, init)``: named per-parameter state, also torch's ``state[p][prefix]``."""
+    def _add_state(self, prefix, init, attr):
+        """``parameters.clone(prefix, init)``: named per-parameter state, also torch's ``state[p][prefix]``,
+        readable as the attribute ``attr`` (MindSpore's: ``moments``, ``moment1``...)."""
         tup = self.parameters.clone(prefix=prefix, init=init)
         for t in tup:
             t.requires_grad_(False)
@@ -358,7 +367,20 @@ class Optimizer(_OptimizerCell):
         for p, t in zip(self.parameters, tup):
             self.state[p][prefix] = t
         self._state_tuples[prefix] = tup
+        self._state_attrs[attr] = prefix
+        self._views = None
         return tup
+
+    def _state_views(self):
+        """Per group ``{prefix: [plain view of each state tensor]}``: foreach kernels dispatch faster on
+        plain tensors than on Parameter subclasses. Rebuilt after any access that could replace a
+        state Parameter's data (attribute, parameters_and_names, load_state_dict)."""
+        views = self._views
+        if views is None:
+            views = [{key: [t.detach() for t in lst] for key, lst in states.items()}
+                     for states in self._group_states]
+            self.__dict__["_views"] = views
+        return views
 
     def _results_true(self):
         if self._true is None:
@@ -418,7 +440,7 @@ class Optimizer(_OptimizerCell):
         with torch.no_grad():
             ctx = self._begin()
             for group, lr, idx, states in zip(self.param_groups, ctx["lrs"], self._group_idx,
-                                              self._group_states):
+                                              self._state_views()):
                 params = group["params"]
                 if gradients is None:
                     grads = [p.grad for p in params]
@@ -466,3 +488,4 @@ class Optimizer(_OptimizerCell):
                         t.copy_(loaded)
                     entry[key] = t
         self._load_ms_state_dict(ms_state)
+        self.__dict__["_views"] = None

@@ -79,19 +79,19 @@ class SGD(Optimizer):
                        self._device)
         self._mirror("momentum", "momentum")
         self.params = self.parameters
-        self.accum = self._add_state("accum", "zeros")
-        self.stat = self._add_state("stat", "ones")
+        self._add_state("accum", "zeros", "accum")
+        self._add_state("stat", "ones", "stat")
         self._first = True
         self._stat_stamp = self._stamp_stat()
 
     def _stamp_stat(self):
-        t = self.stat[0]
+        t = self._state_tuples["stat"][0]
         return t._version, t.data_ptr()
 
     def _begin(self):
         ctx = super()._begin()
         if self._stat_stamp != self._stamp_stat():   # stat written from outside: read it once
-            self._first = bool(self.stat[0].reshape(-1)[0] > 0)
+            self._first = bool(self._state_tuples["stat"][0].reshape(-1)[0] > 0)
             self._stat_stamp = self._stamp_stat()
         return ctx
 
@@ -103,7 +103,7 @@ class SGD(Optimizer):
 
     def _end(self, ctx):
         if self._first and any(g["momentum"] > 0 for g in self.param_groups):
-            torch._foreach_zero_(list(self.stat))
+            torch._foreach_zero_([t.detach() for t in self._state_tuples["stat"]])
             self._first = False
             self._stat_stamp = self._stamp_stat()
         return super()._end(ctx)

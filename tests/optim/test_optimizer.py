@@ -190,3 +190,13 @@ def test_Optimizer_add_param_group_unsupported():
     opt = nn.Momentum(_params(), 0.1, 0.9)
     with pytest.raises(nn.UnsupportedError, match="param_group"):
         opt.add_param_group({"params": [nn.Parameter(torch.ones(2), name="x")]})
+
+
+def test_Optimizer_state_data_replaced_through_attribute(device):
+    """A state Parameter whose data is replaced (checkpoint-style) keeps being the one updated."""
+    w0, grads = R.make_case(steps=3)
+    opt = nn.Adam(R.make_params(w0, R.NAMES, device), 0.1, beta1=0.5)
+    R.run_ms(opt, grads[:2], device)
+    opt.moment1[3].set_parameter_data(torch.zeros(w0[3].shape))
+    R.run_ms(opt, grads[2:], device)
+    np.testing.assert_allclose(opt.moment1[3].detach().cpu().numpy(), 0.5 * grads[2][3], rtol=1e-6)
