@@ -253,3 +253,50 @@ def test_Conv2dTranspose_checks_out_channels_first():
         nn.Conv2dTranspose(0, 1.0, 3)
     with pytest.raises(ValueError, match="in_channels"):
         nn.Conv2d(0, 1.0, 3)
+
+
+# ------------------------------------------------------------------------ translators (msnn._translate)
+@pytest.mark.parametrize("h,w,k,s,d,padding,extra", [
+    (7, 8, (3, 3), (1, 1), (1, 1), (1, 1), None),                 # symmetric: torch's own padding=
+    (8, 8, (3, 3), (2, 2), (1, 1), (0, 0), (0, 1, 0, 1)),         # P=1: the extra row/col bottom/right
+    (7, 8, (4, 4), (1, 1), (1, 1), (1, 1), (0, 1, 0, 1)),         # even kernel
+    (7, 7, (3, 3), (2, 2), (2, 2), (2, 2), None),
+    (6, 9, (2, 3), (3, 3), (1, 1), (0, 0), None),
+    (6, 9, (3, 2), (3, 2), (1, 1), (0, 0), (0, 1, 0, 0)),             # extra column only
+    (5, 5, (1, 1), (1, 1), (1, 1), (0, 0), None),
+])
+def test_Conv2d_same_padding_translation(h, w, k, s, d, padding, extra):
+    from msnn import _translate as T
+    assert T.same_padding_2d(h, w, k, s, d) == (padding, extra)
+
+
+@pytest.mark.parametrize("args,plan", [
+    ((4, 3, 2, "same"), (0, 0, -1)), ((4, 2, 3, "same"), (0, 1, 0)), ((4, 5, 2, "same"), (1, 0, -1)),
+    ((4, 4, 2, "same"), (1, 0, 0)), ((4, 2, 3, "valid"), (0, 1, 0)), ((4, 3, 2, "valid"), (0, 0, 0)),
+    ((4, 3, 2, "pad", 1, 2), (1, 0, 0)), ((3, 3, 2, "same", 0, 2), (0, 0, -3)),
+])
+def test_Conv2dTranspose_plan_translation(args, plan):
+    from msnn import _translate as T
+    assert T.conv_transpose_plan(*args) == plan
+
+
+@pytest.mark.parametrize("cls,shape,k,s,pads", [
+    ("Conv2d", (1, 1, 7, 7), 3, 1, 0), ("Conv2d", (1, 1, 8, 8), 3, 2, 1),
+    ("MaxPool2d", (1, 1, 7, 7), 3, 1, 0), ("MaxPool2d", (1, 1, 8, 8), 3, 2, 1),
+    ("AvgPool2d", (1, 1, 7, 7), 3, 1, 0), ("AvgPool2d", (1, 1, 8, 8), 2, 2, 0), ("AvgPool2d", (1, 1, 8, 8), 3, 2, 2),
+])
+def test_Conv2d_same_pads_explicitly_only_when_asymmetric(monkeypatch, cls, shape, k, s, pads):
+    """Speed: symmetric 'same' pads go through torch's own padding= (no F.pad copy of the input)."""
+    import torch.nn.functional as F
+    from msnn.layer import conv, pooling
+    calls = []
+    pad = F.pad
+
+    def spy(*args, **kwargs):
+        calls.append(1)
+        return pad(*args, **kwargs)
+    monkeypatch.setattr(conv.F, "pad", spy)
+    net = nn.Conv2d(1, 1, k, s) if cls == "Conv2d" else getattr(nn, cls)(k, s, 'same')
+    net(torch.ones(shape))
+    assert len(calls) == pads
+    assert conv.F is pooling.F

@@ -195,3 +195,13 @@ def test_LSTM_float64_dtype_kept():
     y, (h, c) = net(torch.ones(2, 1, 2, dtype=torch.float64), (torch.zeros(1, 1, 3, dtype=torch.float64),) * 2)
     assert y.dtype == h.dtype == c.dtype == torch.float64
     assert msnn.LSTM is nn.LSTM
+
+
+def test_LSTM_flat_layout_translation():
+    """msnn._translate.lstm_flat_layout: matrices of every (layer, dir) first, then the biases."""
+    from msnn import _translate as T
+    sizes, shapes, order = T.lstm_flat_layout(3, 2, 2, True, True)
+    assert shapes[:8] == [(8, 3), (8, 2), (8, 3), (8, 2), (8, 4), (8, 2), (8, 4), (8, 2)]
+    assert shapes[8:] == [(8,)] * 8 and sizes == [24, 16, 24, 16, 32, 16, 32, 16] + [8] * 8
+    assert order == [0, 1, 8, 9, 2, 3, 10, 11, 4, 5, 12, 13, 6, 7, 14, 15]
+    assert T.lstm_flat_layout(3, 2, 1, False, False) == ([24, 16], [(8, 3), (8, 2)], [0, 1])
