@@ -151,3 +151,10 @@ def test_MaxPool2d_nested_in_network(cls):
     net = Net()
     assert [p.name for p in net.get_parameters()] == ["conv.weight"]
     assert net(Tensor(np.ones([1, 1, 8, 8]), msnn.float32)).shape() == (1, 2, 4, 4)
+
+
+@pytest.mark.parametrize("cls", ["MaxPool2d", "AvgPool2d", "Conv2d", "Conv2dTranspose"])
+def test_MaxPool2d_input_must_be_4d(cls):
+    net = getattr(nn, cls)(1, 1, 1) if cls.startswith("Conv") else getattr(nn, cls)(1)
+    with pytest.raises(ValueError, match=cls):
+        net(Tensor(np.ones([1, 3, 3]), msnn.float32))
