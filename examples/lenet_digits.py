@@ -163,13 +163,17 @@ def main():
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float, default=0.01)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cpu-threads", type=int, default=1,
+                        help="torch intra-op threads on the CPU (LeNet's tensors are too small to gain from "
+                             "more; one thread also avoids OpenMP spin-waits on shared cores)")
     parser.add_argument("--loss-scale", action="store_true",
                         help="train with TrainOneStepWithLossScaleCell and DynamicLossScaleUpdateCell")
     args = parser.parse_args()
+    import torch  # pylint: disable=import-outside-toplevel  (device choice and CPU threads only)
     target = args.device_target
     if target is None:
-        import torch  # pylint: disable=import-outside-toplevel
         target = "GPU" if torch.cuda.is_available() else "CPU"
+    torch.set_num_threads(args.cpu_threads)
     context.set_context(mode=context.GRAPH_MODE, device_target=target)
     print(f"device_target={target}, loss scaling {'on' if args.loss_scale else 'off'}")
     train(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, loss_scale=args.loss_scale,

@@ -4,6 +4,7 @@ import os
 
 import numpy as np
 import pytest
+import torch
 
 import msnn as nn
 
@@ -37,10 +38,15 @@ def test_TrainOneStepCell_lenet_digits_example_learns():
     names = [p.name for p in example.LeNet5().get_parameters()]
     assert names == ['conv1.weight', 'conv2.weight', 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias',
                      'fc3.weight', 'fc3.bias']
-    result = example.train(epochs=2, verbose=False)  # about a second on 2 idle cores
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as the example's main() does by default (--cpu-threads 1)
+    try:
+        result = example.train(epochs=2, verbose=False)  # about a second
+        # --loss-scale: same seed, same batches; scaling by 2**12 and back is exact in float32
+        scaled = example.train(epochs=1, loss_scale=True, verbose=False)
+    finally:
+        torch.set_num_threads(threads)
     assert result["accuracy"] > 0.80, result
     assert result["losses"][1] < result["losses"][0]
-    # --loss-scale: same seed, same batches; scaling by 2**12 and back is exact in float32
-    scaled = example.train(epochs=1, loss_scale=True, verbose=False)
     assert scaled["overflows"] == 0
     np.testing.assert_allclose(scaled["losses"][0], result["losses"][0], rtol=1e-5)
