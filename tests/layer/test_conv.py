@@ -11,7 +11,6 @@ import torch
 import msnn
 import msnn as nn
 from msnn import Tensor
-from msnn._validator import UnsupportedError  # noqa: F401  (documented failure type of msnn)
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "data")
 CONV = dict(np.load(os.path.join(DATA, "layers_a_conv2d.npz")))

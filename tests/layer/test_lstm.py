@@ -118,7 +118,8 @@ def test_LSTM_matches_torch_lstm_layout(layers, bidirectional, batch_first, has_
 # --------------------------------------------------------------------------------- cell behaviour
 @pytest.mark.parametrize("args,size", [
     ((10, 12), 4 * 12 * 10 + 4 * 12 * 12 + 8 * 12),
-    ((10, 12, 2, True, False, 0, True), 2 * (4 * 12 * 10 + 4 * 12 * 12 + 8 * 12) + 2 * (4 * 12 * 24 + 4 * 12 * 12 + 8 * 12)),
+    ((10, 12, 2, True, False, 0, True),
+     2 * (4 * 12 * 10 + 4 * 12 * 12 + 8 * 12) + 2 * (4 * 12 * 24 + 4 * 12 * 12 + 8 * 12)),
     ((3, 2, 3, False), 4 * 2 * 3 + 4 * 2 * 2 + 2 * (4 * 2 * 2 + 4 * 2 * 2)),
 ])
 def test_LSTM_single_flat_zero_weight(args, size):
