@@ -6,11 +6,12 @@ computation -- while staying an ordinary torch module: ``state_dict``, ``.to(dev
 ``torch.compile``, DDP and ``torch.save`` work unchanged.
 
 Cost model: ``forward`` *is* the subclass's ``construct`` (bound at class creation), so a nested
-cell call costs exactly a torch module call. Only the outermost call does extra work: it hands
+cell call costs what a torch module call costs. Only the outermost call does extra work: it hands
 msnn Tensors to the network as plain torch tensors and gives the result MindSpore's Tensor API
-(``asnumpy()``, ``shape()``), one ``as_subclass`` per tensor.
+(``asnumpy()``, ``shape()``) -- in place when the result is a fresh tensor nobody else holds.
 """
 import functools
+import sys
 import time
 from collections import OrderedDict
 
@@ -20,7 +21,7 @@ from ._api import ms_api
 from . import _validator as V
 from .common import dtype as mstype
 from .common.parameter import Parameter, ParameterTuple
-from .common.tensor import Tensor, unwrap, wrap_output
+from .common.tensor import Tensor, unwrap, unwrap_input, wrap_output
 from . import context
 
 __all__ = ["Cell"]
@@ -152,11 +153,20 @@ class Cell(torch.nn.Module):
             return impl(*inputs, **kwargs)
         if torch.compiler.is_compiling():  # traced by torch.compile: plain tensors in and out
             return impl(*[unwrap(x) for x in inputs], **kwargs)
+        for x in inputs:
+            if type(x) is Tensor:
+                inputs = [unwrap_input(x) for x in inputs]
+                break
         _in_call = True
         try:
-            out = impl(*[unwrap(x) for x in inputs], **kwargs)
+            out = impl(*inputs, **kwargs)
         finally:
             _in_call = False
+        if type(out) is torch.Tensor and sys.getrefcount(out) == 2:
+            # a fresh result nobody else holds: give it MindSpore's Tensor API in place, which
+            # costs neither a new tensor object nor an autograd alias node
+            out.__class__ = Tensor
+            return out
         return wrap_output(out)
 
     def compile_and_run(self, *inputs):

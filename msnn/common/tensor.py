@@ -205,3 +205,10 @@ def wrap_output(out):
 def unwrap(x):
     """A plain torch view of an msnn Tensor (anything else is returned as is)."""
     return x.as_subclass(torch.Tensor) if type(x) is Tensor else x
+
+
+def unwrap_input(x):
+    """:func:`unwrap` for eager inputs: a cheaper ``detach()`` when no gradient is wanted."""
+    if type(x) is not Tensor:
+        return x
+    return x.as_subclass(torch.Tensor) if x.requires_grad else x.detach()
