@@ -74,3 +74,21 @@ def test_TopKCategoricalAccuracy_errors():
         metric.update(np.zeros((2, 2)), np.zeros(2))
     with pytest.raises(TypeError):
         metric.update(X, (2, 0, 1))
+
+
+def test_Top1CategoricalAccuracy_is_k1_with_lower_index_ties():
+    metric = nn.Top1CategoricalAccuracy()
+    assert metric.k == 1 and isinstance(metric, nn.TopKCategoricalAccuracy)
+    metric.update(np.array([[0.1, 0.7, 0.7], [0.9, 0.05, 0.05]]), np.array([1, 0]))
+    metric.update(Tensor(np.array([[0.2, 0.3, 0.5]]), msnn.float32), Tensor(np.array([1]), msnn.int32))
+    assert metric.eval() == pytest.approx(2 / 3)
+
+
+def test_Top5CategoricalAccuracy_is_k5():
+    metric = nn.Top5CategoricalAccuracy()
+    assert metric.k == 5
+    scores = np.arange(12, dtype=np.float32).reshape(2, 6)  # class 0 is ranked last in both rows
+    metric.update(scores, np.array([0, 1]))
+    assert metric.eval() == 0.5
+    with pytest.raises(RuntimeError):
+        nn.Top5CategoricalAccuracy().eval()
