@@ -83,13 +83,14 @@ def compare(ms_net, torch_net, ms_x, torch_x, rounds, iters):
             t_torch = timed(torch_net, torch_x, iters)
             t_ms = timed(ms_net, ms_x, iters)
         ratios.append(t_ms / t_torch)
-    return statistics.median(ratios), t_torch / iters
+    quart = statistics.quantiles(ratios, n=4)
+    return statistics.median(ratios), (quart[0], quart[2]), t_torch / iters
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=41)
-    parser.add_argument("--iters", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=81)
+    parser.add_argument("--iters", type=int, default=60)
     args = parser.parse_args()
     torch.set_num_threads(1)
     np.random.seed(0)
@@ -101,12 +102,12 @@ def main():
              ("hand-written Cells (torch.Tensor input)", MsLinear, torch_x)]
     if hasattr(nn, "Dense"):
         cases.append(("msnn.Dense + msnn.ReLU (msnn.Tensor input)", nn.Dense, ms_x))
-    print(f"{'case':46s} {'median ratio msnn/torch':>24s} {'torch step':>12s}")
-    ratio, per_step = compare(TorchMLP(), TorchMLP(), torch_x, torch_x, args.rounds, args.iters)
-    print(f"{'noise floor: torch against torch':46s} {ratio:24.3f} {per_step * 1e6:10.1f}us")
+    print(f"{'case':46s} {'median ratio msnn/torch':>24s} {'quartiles':>14s} {'torch step':>11s}")
+    ratio, (q1, q3), per_step = compare(TorchMLP(), TorchMLP(), torch_x, torch_x, args.rounds, args.iters)
+    print(f"{'noise floor: torch against torch':46s} {ratio:24.3f} {q1:6.3f}-{q3:6.3f} {per_step * 1e6:9.1f}us")
     for label, dense, x in cases:
-        ratio, per_step = compare(MsMLP(dense), TorchMLP(), x, torch_x, args.rounds, args.iters)
-        print(f"{label:46s} {ratio:24.3f} {per_step * 1e6:10.1f}us")
+        ratio, (q1, q3), per_step = compare(MsMLP(dense), TorchMLP(), x, torch_x, args.rounds, args.iters)
+        print(f"{label:46s} {ratio:24.3f} {q1:6.3f}-{q3:6.3f} {per_step * 1e6:9.1f}us")
 
 
 if __name__ == "__main__":
