@@ -190,8 +190,16 @@ class LayerNorm(Cell):
         self.beta = Parameter(initializer(beta_init, normalized_shape), name="beta")
         V.check_type(begin_norm_axis, int, "begin_norm_axis", name, wrong_type=ValueError)
         V.check_type(begin_params_axis, int, "begin_params_axis", name, wrong_type=ValueError)
+        # the common case -- both axes -1, 1-D gamma/beta -- is exactly torch's layer_norm over the
+        # last dim; decided once here so the call does no axis arithmetic
+        shape = tuple(self.gamma.shape)
+        last_only = begin_norm_axis == begin_params_axis == -1 and len(shape) == 1
+        self._last_dim_shape = shape if last_only and tuple(self.beta.shape) == shape else None
 
     def construct(self, input_x):
+        fast = self._last_dim_shape
+        if fast is not None and input_x.shape[-1:] == fast:
+            return F.layer_norm(input_x, fast, self.gamma, self.beta, _LAYER_NORM_EPS)
         rank = input_x.dim()
         norm_axis = self._axis(self.begin_norm_axis, "begin_norm_axis", rank)
         params_axis = self._axis(self.begin_params_axis, "begin_params_axis", rank)
