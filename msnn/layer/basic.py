@@ -258,7 +258,10 @@ class ClipByNorm(Cell):
             clip_norm = torch.tensor(clip_norm, dtype=torch.float32, device=x.device)
         # the global L2 norm in float32; torch's norm backward is 0 at an all-zero input, as 0.1's
         # select-guarded sqrt was
-        l2norm = torch.linalg.vector_norm(x, dtype=torch.float32)
+        if x.dtype == torch.float32:
+            l2norm = torch.linalg.vector_norm(x)
+        else:
+            l2norm = torch.linalg.vector_norm(x, dtype=torch.float32)
         out = (x * clip_norm).to(torch.float32) / torch.maximum(l2norm, clip_norm)
         return out.reshape(x.shape)
 
