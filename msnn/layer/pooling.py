@@ -1,4 +1,6 @@
 """mindspore.nn.layer.pooling: MaxPool2d, AvgPool2d."""
+import warnings
+
 import torch.nn.functional as F
 
 from .._api import ms_api
@@ -9,7 +11,7 @@ from ..cell import Cell
 __all__ = ["MaxPool2d", "AvgPool2d"]
 
 _PADDING_IGNORED = ("padding is validated (an int >= 0, else ValueError) and then ignored, as in "
-                    "MindSpore 0.1, whose pooling never used it.")
+                    "MindSpore 0.1, whose pooling never used it; a non-zero value warns.")
 
 
 class _PoolNd(Cell):
@@ -28,6 +30,9 @@ class _PoolNd(Cell):
         self.stride = stride
         self.pad_mode = pad_mode
         self.padding = V.check_non_negative_int(padding, "padding", name, wrong_type=ValueError)
+        if padding:
+            warnings.warn(f"For '{name}', padding={padding} has no effect: MindSpore 0.1's pooling "
+                          f"ignores it (use pad_mode='same' to pad).", UserWarning, stacklevel=3)
         self._same = mode == "SAME"
 
     def _check_input(self, x):
