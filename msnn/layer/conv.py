@@ -71,7 +71,7 @@ class _Conv(Cell):
         V.check_int(self.dilation, "dilation", name, lower=1)
 
     def construct(self, *inputs):
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must override this method.")
 
     def _check_input(self, x):
         """0.1's shape inference wants NCHW (ValueError); torch would also take an unbatched 3-D input."""

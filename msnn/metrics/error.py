@@ -29,7 +29,7 @@ class _ErrorBase(Metric):
 
     @staticmethod
     def _error(diff):
-        raise NotImplementedError
+        raise NotImplementedError("subclasses define the per-element error")
 
     def update(self, *inputs):
         """Updates the internal evaluation result :math:`y_{pred}` and :math:`y`.

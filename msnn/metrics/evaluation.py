@@ -84,16 +84,16 @@ class EvaluationBase(Metric):
 
     def clear(self):
         """Clear the internal evaluation result. All subclasses should override this interface."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must override this method.")
 
     def update(self, *inputs):
         """Update the internal evaluation result with (y_pred, y). All subclasses should override
         this interface."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must override this method.")
 
     def eval(self):
         """Compute the evaluation result. All subclasses should override this interface."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must override this method.")
 
 
 def _index_onehots(y_pred, y, class_num, cls_name):

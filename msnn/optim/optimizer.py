@@ -461,7 +461,7 @@ class Optimizer(_OptimizerCell):
         return {"lrs": self._lrs()}
 
     def _update(self, group, lr, params, grads, states, ctx):
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must override this method.")
 
     def _end(self, ctx):
         self._advance_lr(ctx["lrs"])
