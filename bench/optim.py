@@ -17,7 +17,7 @@ Pairs (same parameters, same gradients, torch-style ``step()`` reading ``p.grad`
 Timing is interleaved in one process (msnn block, reference block, alternating order per round);
 it prints the median of the per-round time ratios.
 
-    python bench/optim.py [--hidden 32] [--rounds 31] [--iters 5] [--threads 1]
+    python bench/optim.py [--hidden 32] [--rounds 31] [--iters 5] [--threads 1] [--only Lamb,LARS]
 """
 import argparse
 import statistics
@@ -93,13 +93,20 @@ def main():
     ap.add_argument("--iters", type=int, default=5)
     ap.add_argument("--threads", type=int, default=1, help="torch intra-op threads (1: stable timings "
                     "on a shared 2-core box)")
+    ap.add_argument("--only", default="", help="comma-separated subset of " + ",".join(PAIRS))
     args = ap.parse_args()
+    only = [n for n in args.only.split(",") if n]
+    unknown = sorted(set(only) - set(PAIRS))
+    if unknown:
+        ap.error(f"--only: unknown {unknown}; choose from {list(PAIRS)}")
     torch.set_num_threads(args.threads)
     shapes = bert_shapes(args.hidden)
     n = sum(int(np.prod(s)) for _, s in shapes)
     print(f"BERT-base parameter list: {len(shapes)} tensors, hidden {args.hidden} -> {n / 1e6:.2f}M floats; "
           f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     for name, (make_ms, make_ref, ref_name) in PAIRS.items():
+        if only and name not in only:
+            continue
         ms_opt, ref_opt = make_ms(make_params(shapes)), make_ref(make_params(shapes))
         _time(ms_opt, 2), _time(ref_opt, 2)          # warm-up (state, allocator)
         ratios, ms_t = [], []

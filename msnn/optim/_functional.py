@@ -18,6 +18,8 @@ Rules kept by both paths:
 
 All functions run under ``torch.no_grad()`` (the optimizer's step provides it).
 """
+import math
+
 import torch
 from torch.utils._foreach_utils import _group_tensors_by_device_and_dtype
 
@@ -32,6 +34,29 @@ def _groups(*tensorlists):
     grouped = _group_tensors_by_device_and_dtype(list(tensorlists), False)
     for lists, _ in grouped.values():
         yield lists
+
+
+def _scalars(x, tensors):
+    """``x`` as the scalar operand of a ``torch._foreach_{add,mul,div}_`` over ``tensors``.
+
+    On CPU the foreach kernels are a C++ loop over per-tensor ops, and an op with a Python scalar
+    wraps it into a new tensor for every tensor of the list (~3x the cost of a tensor-tensor op on a
+    small tensor); a list repeating one 0-d tensor of the list's dtype gives the same results
+    (float32/float64) at the tensor-tensor price. Elsewhere (CUDA's fused kernels, compile) the
+    Python number is the fast form.
+    """
+    t = tensors[0]
+    if t.device.type == "cpu" and t.dtype in (torch.float32, torch.float64) \
+            and not torch.compiler.is_compiling():
+        return [torch.tensor(x, dtype=t.dtype)] * len(tensors)
+    return x
+
+
+def _plain(tensors):
+    """Detached views of ``tensors`` (same storage and version counter): on CPU a foreach op over
+    ``Parameter`` subclasses costs ~2x one over plain tensors (per-tensor subclass checks), so a
+    list used by several ops is converted once."""
+    return list(map(torch.Tensor.detach, tensors))
 
 
 def _prepare_grads(params, grads, weight_decay, loss_scale, decay_before_unscale):
@@ -94,7 +119,7 @@ def _single_tensor_momentum(params, grads, moments, *, lr, momentum, weight_deca
 def _foreach_momentum(params, grads, moments, *, lr, momentum, weight_decay, loss_scale):
     for w, g, v in _groups(params, grads, moments):
         g = _prepare_grads(w, g, weight_decay, loss_scale, True)
-        torch._foreach_mul_(v, momentum)
+        torch._foreach_mul_(v, _scalars(momentum, v))
         torch._foreach_add_(v, g)
         torch._foreach_add_(w, v, alpha=-lr)
 
@@ -254,29 +279,47 @@ def _single_tensor_lamb(params, grads, m, v, decay, *, lr, beta1, beta2, eps, we
 
 def _foreach_lamb(params, grads, m, v, decay, *, lr, beta1, beta2, eps, weight_decay, bias_c1,
                   bias_c2):
-    for w, g, m_, v_ in _groups(params, grads, m, v):
+    """Same maths as :func:`_single_tensor_lamb` with the bias corrections folded into scalars:
+
+    * ``m_hat*rsqrt(v_hat+eps) = k*m*rsqrt(v + eps*c2)`` and
+      ``m_hat/(sqrt(v_hat)+eps) = k*m/(sqrt(v) + eps*sqrt(c2))`` with ``k = sqrt(c2)/c1``;
+    * ``||k*x + wd*w|| = k*||x + (wd/k)*w||`` (computed in the buffer of ``x``);
+    * ``w -= s*(k*m/den + wd*w)`` (``s = ratio*lr``, per tensor, a device tensor) as
+      ``w -= (s*wd)*w`` then ``w -= m/(den/(s*k))``: the per-tensor scale rides on the buffer of
+      ``den`` (``s = 0`` gives ``den/0 = inf``, so ``w`` is left unchanged, as with ``u*0``).
+
+    No ``m_hat``/``v_hat`` copies: two temporaries per tensor, ~14 foreach launches.
+    """
+    if bias_c1 == 0 or bias_c2 == 0:   # beta rounded to 1.0 in float32: keep the reference's inf/nan
+        _single_tensor_lamb(params, grads, m, v, decay, lr=lr, beta1=beta1, beta2=beta2, eps=eps,
+                            weight_decay=weight_decay, bias_c1=bias_c1, bias_c2=bias_c2)
+        return
+    sqrt_c2 = math.sqrt(bias_c2)
+    k = sqrt_c2 / bias_c1
+    for w, g, m_, v_ in _groups(_plain(params), grads, m, v):
+        n = len(w)
         torch._foreach_lerp_(m_, g, 1.0 - beta1)
-        torch._foreach_mul_(v_, beta2)
+        torch._foreach_mul_(v_, _scalars(beta2, v_))
         torch._foreach_addcmul_(v_, g, g, value=1.0 - beta2)
-        m_hat = torch._foreach_div(m_, bias_c1)
-        v_hat = torch._foreach_div(v_, bias_c2)
-        d = torch._foreach_add(v_hat, eps)
+        # trust-ratio denominator, divided by k: m*rsqrt(v + eps*c2) + (wd/k)*w
+        d = torch._foreach_add(v_, _scalars(eps * bias_c2, v_))
         torch._foreach_rsqrt_(d)
-        torch._foreach_mul_(d, m_hat)
+        torch._foreach_mul_(d, m_)
         if weight_decay != 0:
-            torch._foreach_add_(d, w, alpha=weight_decay)
-        norms = torch.stack(torch._foreach_norm(w) + torch._foreach_norm(g) + torch._foreach_norm(d))
-        w_norm, g_norm, d_norm = norms.view(3, -1).unbind(0)
-        scale = _trust_ratio(w_norm, g_norm, d_norm).mul_(lr).unbind(0)
-        u = v_hat  # reuse: u = m_hat / (sqrt(v_hat) + eps)
-        torch._foreach_sqrt_(u)
-        torch._foreach_add_(u, eps)
-        torch._foreach_div_(m_hat, u)
-        u = m_hat
+            torch._foreach_add_(d, w, alpha=weight_decay / k)
+        norms = torch.stack(torch._foreach_norm([*w, *g, *d])).view(3, n)
+        w_norm, g_norm, d_norm = norms.unbind(0)
+        scale = _trust_ratio(w_norm, g_norm, d_norm * k).mul_(lr)
+        # update: den = (sqrt(v) + eps*sqrt(c2)) / (scale*k); w -= (scale*wd)*w; w -= m/den
+        den = torch._foreach_sqrt(v_)
+        torch._foreach_add_(den, _scalars(eps * sqrt_c2, den))
         if decay and weight_decay != 0:
-            torch._foreach_add_(u, w, alpha=weight_decay)
-        torch._foreach_mul_(u, scale)
-        torch._foreach_sub_(w, u)
+            coef = torch.cat([(scale * k).reciprocal_(), scale * weight_decay]).unbind(0)
+            torch._foreach_addcmul_(w, w, coef[n:], value=-1.0)
+        else:
+            coef = (scale * k).reciprocal_().unbind(0)
+        torch._foreach_mul_(den, coef[:n])
+        torch._foreach_addcdiv_(w, m_, den, value=-1.0)
 
 
 # -- LARS ----------------------------------------------------------------------------------------------
@@ -309,21 +352,24 @@ def _single_tensor_lars_gradients(params, grads, *, weight_decay, lr, epsilon, h
 
 
 def _foreach_lars_gradients(params, grads, *, weight_decay, lr, epsilon, hyperpara, use_clip):
+    params = _plain(params)
     if torch.compiler.is_compiling():
-        groups = {None: ((params, grads), list(range(len(params))))}
+        groups = {None: ((params, list(grads)), None)}
     else:
-        groups = _group_tensors_by_device_and_dtype([list(params), list(grads)], True)
-    out = [None] * len(params)
+        groups = _group_tensors_by_device_and_dtype([params, list(grads)], True)
+    out = None if len(groups) == 1 else [None] * len(params)
     for (w, g), idx in groups.values():
-        norms = torch.stack(torch._foreach_norm(w) + torch._foreach_norm(g))
-        w_norm, g_norm = norms.view(2, -1).unbind(0)
-        coeff = _lars_coeff(w_norm, g_norm, weight_decay=weight_decay, lr=lr, epsilon=epsilon,
+        n = len(w)
+        norms = torch.stack(torch._foreach_norm([*w, *g])).view(2, n)
+        coeff = _lars_coeff(norms[0], norms[1], weight_decay=weight_decay, lr=lr, epsilon=epsilon,
                             hyperpara=hyperpara, use_clip=use_clip).unbind(0)
         if weight_decay != 0:
             new = torch._foreach_add(g, w, alpha=weight_decay)
             torch._foreach_mul_(new, coeff)
         else:
             new = torch._foreach_mul(g, coeff)
+        if out is None:       # one (device, dtype) group keeps the input order
+            return list(new)
         for i, t in zip(idx, new):
             out[i] = t
     return out
