@@ -26,9 +26,17 @@ from torch.utils._foreach_utils import _group_tensors_by_device_and_dtype
 __all__ = []
 
 
+def _cpu_uniform(tensors):
+    """True when ``tensors`` are all CPU tensors of one dtype. The CPU foreach kernels are a loop of
+    per-tensor ops whatever the lists hold, so grouping (which only feeds the fused CUDA kernels)
+    is skipped there; one list is checked (in C++), not every list."""
+    return bool(tensors) and tensors[0].device.type == "cpu" \
+        and len(_group_tensors_by_device_and_dtype([list(tensors)], False)) == 1
+
+
 def _groups(*tensorlists):
     """Yield the per-(device, dtype) sub-lists of ``tensorlists`` (all aligned with the first)."""
-    if torch.compiler.is_compiling():
+    if torch.compiler.is_compiling() or _cpu_uniform(tensorlists[0]):
         yield tensorlists
         return
     grouped = _group_tensors_by_device_and_dtype(list(tensorlists), False)
@@ -353,7 +361,7 @@ def _single_tensor_lars_gradients(params, grads, *, weight_decay, lr, epsilon, h
 
 def _foreach_lars_gradients(params, grads, *, weight_decay, lr, epsilon, hyperpara, use_clip):
     params = _plain(params)
-    if torch.compiler.is_compiling():
+    if torch.compiler.is_compiling() or _cpu_uniform(params):
         groups = {None: ((params, list(grads)), None)}
     else:
         groups = _group_tensors_by_device_and_dtype([params, list(grads)], True)
