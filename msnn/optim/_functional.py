@@ -5,7 +5,8 @@ Every algorithm has one entry function (``momentum``, ``sgd``, ``adam``, ``adam_
 Python-number hyper-parameters, and dispatches to
 
 * ``_foreach_<algo>``: the default, on every device (CPU too). Tensors are grouped by device and
-  dtype and updated with ``torch._foreach_*`` kernels, one launch per operation per group;
+  dtype (on the CPU, where foreach kernels loop per tensor anyway, a uniform parameter list is
+  used as is) and updated with ``torch._foreach_*`` kernels, one launch per operation per group;
 * ``_single_tensor_<algo>``: a per-tensor loop with the same maths, the fallback and reference.
 
 Rules kept by both paths:
