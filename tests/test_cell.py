@@ -494,3 +494,24 @@ def test_Cell_autograd_through_top_level_output():
     net = Net()
     net(x23()).sum().backward()
     assert net.mid.a.weight.grad.shape == (2, 3)
+
+
+def test_Cell_under_DistributedDataParallel_single_process():
+    import socket  # pylint: disable=import-outside-toplevel
+    import torch.distributed as dist  # pylint: disable=import-outside-toplevel
+    from torch.nn.parallel import DistributedDataParallel  # pylint: disable=import-outside-toplevel
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=0, world_size=1)
+    try:
+        net = Net()
+        ddp = DistributedDataParallel(net)
+        out = ddp(x23())
+        np.testing.assert_allclose(out.detach().numpy(), Net()(x23()).asnumpy(), rtol=1e-6)
+        out.sum().backward()
+        assert net.mid.a.weight.grad.shape == (2, 3)
+        assert [p.name for p in net.get_parameters()] == ['mid.a.weight', 'mid.a.bias', 'fc.weight', 'fc.bias']
+    finally:
+        dist.destroy_process_group()
