@@ -65,6 +65,8 @@ def _plain(tensors):
     """Detached views of ``tensors`` (same storage and version counter): on CPU a foreach op over
     ``Parameter`` subclasses costs ~2x one over plain tensors (per-tensor subclass checks), so a
     list used by several ops is converted once."""
+    if all(type(t) is torch.Tensor for t in tensors):
+        return tensors
     return list(map(torch.Tensor.detach, tensors))
 
 

@@ -92,6 +92,27 @@ def _plain(t):
     return t.detach().as_subclass(torch.Tensor) if isinstance(t, torch.Tensor) else t
 
 
+class _ParamViews:
+    """Detached views of a group's parameters (same storage, same version counter) for the update
+    kernels: a torch op over ``Parameter`` subclasses pays a per-tensor subclass check that plain
+    tensors skip. Rebuilt whenever a parameter's storage changed (``param.data = ...``,
+    ``cell.to(device)``), which one ``data_ptr()`` per parameter tells."""
+
+    __slots__ = ("params", "ptrs", "views")
+
+    def __init__(self, params):
+        self.params = params
+        self.ptrs = None
+        self.views = None
+
+    def get(self):
+        ptrs = [p.data_ptr() for p in self.params]
+        if ptrs != self.ptrs:
+            self.views = [p.detach() for p in self.params]
+            self.ptrs = ptrs
+        return self.views
+
+
 def _check_learning_rate(learning_rate, cls_name):
     """0.1's rules: float >= 0 (fixed), Iterable (dynamic), Tensor 0-d (fixed) / 1-d (dynamic),
     anything else (int included) TypeError. Returns ``(tensor, host value, dynamic)``."""
@@ -439,13 +460,17 @@ class Optimizer(_OptimizerCell):
                    f"{len(gradients)} values")
         with torch.no_grad():
             ctx = self._begin()
-            for group, lr, idx, states in zip(self.param_groups, ctx["lrs"], self._group_idx,
-                                              self._state_views()):
-                params = group["params"]
+            views = self.__dict__.get("_param_views")
+            if views is None:
+                views = [_ParamViews(g["params"]) for g in self.param_groups]
+                self.__dict__["_param_views"] = views
+            for group, lr, idx, states, pviews in zip(self.param_groups, ctx["lrs"], self._group_idx,
+                                                      self._state_views(), views):
                 if gradients is None:
-                    grads = [p.grad for p in params]
+                    grads = [p.grad for p in group["params"]]
                 else:
                     grads = [gradients[i] for i in idx]
+                params = pviews.get()
                 if any(g is None for g in grads):
                     keep = [k for k, g in enumerate(grads) if g is not None]
                     if not keep:

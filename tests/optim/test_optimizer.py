@@ -200,3 +200,18 @@ def test_Optimizer_state_data_replaced_through_attribute(device):
     opt.moment1[3].set_parameter_data(torch.zeros(w0[3].shape))
     R.run_ms(opt, grads[2:], device)
     np.testing.assert_allclose(opt.moment1[3].detach().cpu().numpy(), 0.5 * grads[2][3], rtol=1e-6)
+
+
+def test_Optimizer_step_follows_parameter_storage_replaced_between_steps():
+    msnn = nn
+    w = msnn.Parameter(msnn.Tensor(np.ones(3), msnn.float32), name='w')
+    opt = msnn.Momentum([w], learning_rate=0.5, momentum=0.0)
+    opt((torch.ones(3),))
+    np.testing.assert_allclose(w.asnumpy(), [0.5, 0.5, 0.5])
+    w.data = torch.full((3,), 4.0)  # new storage, as Cell.to(device/dtype) or set_parameter_data do
+    opt((torch.ones(3),))
+    np.testing.assert_allclose(w.asnumpy(), [3.5, 3.5, 3.5])
+    w.set_parameter_data(msnn.Tensor(np.zeros(3), msnn.float32))
+    w.grad = torch.full((3,), 2.0)
+    opt.step()
+    np.testing.assert_allclose(w.asnumpy(), [-1.0, -1.0, -1.0])
