@@ -6,7 +6,6 @@ Both sum the error over ALL elements but divide by the accumulated first-dimensi
 import numpy as np
 
 from .._api import ms_api
-from .. import _validator as V
 from .metric import Metric
 
 __all__ = ["MAE", "MSE"]
@@ -40,11 +39,7 @@ class _ErrorBase(Metric):
         Raises:
             ValueError: If the number of the inputs is not 2.
         """
-        if len(inputs) != 2:
-            V.fail(ValueError, type(self).__name__, "inputs", "2 inputs (y_pred, y)",
-                   f"{len(inputs)} inputs")
-        y_pred = self._convert_data(inputs[0])
-        y = self._convert_data(inputs[1])
+        y_pred, y = self._pair(inputs, onehot_to_index=False)
         error = self._error(y.reshape(y_pred.shape) - y_pred)
         self._error_sum += error.sum()
         self._samples_num += y.shape[0]

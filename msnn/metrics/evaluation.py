@@ -65,21 +65,10 @@ class EvaluationBase(Metric):
         """The input handling shared by Accuracy, Precision and Recall: exactly 2 inputs, numpy
         conversion, a one-hot ``y`` turned into indices (classification), the shape and value
         checks, and the class count fixed by the first update."""
-        name = type(self).__name__
-        if len(inputs) != 2:
-            V.fail(ValueError, name, "inputs", "2 inputs (y_pred, y)", f"{len(inputs)} inputs")
-        y_pred = self._convert_data(inputs[0])
-        y = self._convert_data(inputs[1])
-        if self._type == "classification" and y_pred.ndim == y.ndim and self._check_onehot_data(y):
-            y = y.argmax(axis=1)
+        y_pred, y = self._pair(inputs, onehot_to_index=self._type == "classification")
         self._check_shape(y_pred, y)
         self._check_value(y_pred, y)
-        if self._class_num == 0:
-            self._class_num = y_pred.shape[1]
-        elif y_pred.shape[1] != self._class_num:
-            V.fail(ValueError, name, "y_pred",
-                   f"of {self._class_num} classes (as in the earlier updates)",
-                   f"{y_pred.shape[1]} classes")
+        self._fix_class_num(y_pred)
         return y_pred, y
 
     def clear(self):

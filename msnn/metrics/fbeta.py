@@ -71,20 +71,9 @@ class Fbeta(Metric):
             ValueError: If the number of inputs is not 2, the class count changes between updates,
                 or a label is not below C.
         """
-        name = type(self).__name__
-        if len(inputs) != 2:
-            V.fail(ValueError, name, "inputs", "2 inputs (y_pred, y)", f"{len(inputs)} inputs")
-        y_pred = self._convert_data(inputs[0])
-        y = self._convert_data(inputs[1])
-        if y_pred.ndim == y.ndim and self._check_onehot_data(y):
-            y = y.argmax(axis=1)
-        if self._class_num == 0:
-            self._class_num = y_pred.shape[1]
-        elif y_pred.shape[1] != self._class_num:
-            V.fail(ValueError, name, "y_pred",
-                   f"of {self._class_num} classes (as in the earlier updates)",
-                   f"{y_pred.shape[1]} classes")
-        y_pred, y = _index_onehots(y_pred, y, self._class_num, name)
+        y_pred, y = self._pair(inputs)
+        self._fix_class_num(y_pred)
+        y_pred, y = _index_onehots(y_pred, y, self._class_num, type(self).__name__)
         self._true_positives = self._true_positives + (y * y_pred).sum(axis=0)
         self._positives = self._positives + y_pred.sum(axis=0)
         self._actual_positives = self._actual_positives + y.sum(axis=0)

@@ -71,6 +71,26 @@ class Metric(metaclass=ABCMeta):
                 return True
         return False
 
+    def _pair(self, inputs, onehot_to_index=True):
+        """``(y_pred, y)`` as numpy arrays from exactly two inputs (ValueError otherwise); with
+        ``onehot_to_index`` a one-hot ``y`` of ``y_pred``'s ndim becomes class indices."""
+        if len(inputs) != 2:
+            V.fail(ValueError, type(self).__name__, "inputs", "2 inputs (y_pred, y)", f"{len(inputs)} inputs")
+        y_pred = self._convert_data(inputs[0])
+        y = self._convert_data(inputs[1])
+        if onehot_to_index and y_pred.ndim == y.ndim and self._check_onehot_data(y):
+            y = y.argmax(axis=1)
+        return y_pred, y
+
+    def _fix_class_num(self, y_pred):
+        """The first update fixes the class count ``y_pred.shape[1]``; a later one that differs
+        raises ValueError."""
+        if self._class_num == 0:
+            self._class_num = y_pred.shape[1]
+        elif y_pred.shape[1] != self._class_num:
+            V.fail(ValueError, type(self).__name__, "y_pred",
+                   f"of {self._class_num} classes (as in the earlier updates)", f"{y_pred.shape[1]} classes")
+
     def __call__(self, *inputs):
         """Evaluate the inputs once: ``clear()``, ``update(*inputs)``, then ``eval()``."""
         self.clear()

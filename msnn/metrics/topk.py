@@ -71,15 +71,9 @@ class TopKCategoricalAccuracy(Metric):
         Raises:
             ValueError: If the number of inputs is not 2, or `y_pred` has fewer than k classes.
         """
-        name = type(self).__name__
-        if len(inputs) != 2:
-            V.fail(ValueError, name, "inputs", "2 inputs (y_pred, y)", f"{len(inputs)} inputs")
-        y_pred = self._convert_data(inputs[0])
-        y = self._convert_data(inputs[1])
-        if y_pred.ndim == y.ndim and self._check_onehot_data(y):
-            y = y.argmax(axis=1)
+        y_pred, y = self._pair(inputs)
         if y_pred.shape[1] < self.k:
-            V.fail(ValueError, name, "y_pred", f"of at least k={self.k} classes",
+            V.fail(ValueError, type(self).__name__, "y_pred", f"of at least k={self.k} classes",
                    f"{y_pred.shape[1]} classes")
         indices = np.argsort(-y_pred, axis=1, kind="stable")[:, :self.k]
         labels = y.reshape(-1, 1)
