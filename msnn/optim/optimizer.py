@@ -355,6 +355,11 @@ class Optimizer(_OptimizerCell):
             self._mirror("learning_rate", "lr")
 
     # -- construction helpers for the subclasses -------------------------------------------------
+    def _add_momentum(self, momentum):
+        """The ``momentum`` Parameter (float32, kept on the host) mirrored into ``group['momentum']``."""
+        self._add_host("momentum", torch.tensor(momentum, dtype=torch.float32), _f32(momentum), self._device)
+        self._mirror("momentum", "momentum")
+
     def _add_global_step(self, name="global_step", dtype=torch.int32):
         self._step_host = self._add_host(name, torch.zeros(1, dtype=dtype), 0, self._device)
 

@@ -4,7 +4,7 @@ import torch
 from .._api import ms_api
 from .. import _validator as V
 from . import _functional as F
-from .optimizer import Optimizer, _check_loss_scale, _f32
+from .optimizer import Optimizer, _check_loss_scale
 from .momentum import _check_momentum
 
 __all__ = ["SGD"]
@@ -75,9 +75,7 @@ class SGD(Optimizer):
         self.nesterov = nesterov
         if self.dynamic_lr:
             self._add_global_step()
-        self._add_host("momentum", torch.tensor(momentum, dtype=torch.float32), _f32(momentum),
-                       self._device)
-        self._mirror("momentum", "momentum")
+        self._add_momentum(momentum)
         self.params = self.parameters
         self._add_state("accum", "zeros", "accum")
         self._add_state("stat", "ones", "stat")
