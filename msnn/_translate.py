@@ -5,8 +5,9 @@ what torch needs. Layers, losses and optimizers call these and never translate i
 """
 import math
 
-__all__ = ["same_pad", "same_pads_2d", "ms_momentum_to_torch", "keep_prob_to_p", "dropout_seeds_to_torch",
-           "norm_axis_to_dim"]
+__all__ = ["same_pad", "same_padding_2d", "ms_momentum_to_torch", "keep_prob_to_p", "dropout_seeds_to_torch",
+           "norm_axis_to_dim", "loss_reduction_to_torch", "conv_transpose_length", "conv_transpose_plan",
+           "lstm_flat_layout"]
 
 
 def same_pad(length, kernel, stride, dilation=1):
@@ -18,13 +19,6 @@ def same_pad(length, kernel, stride, dilation=1):
     out = math.ceil(length / stride)
     total = max(0, (out - 1) * stride + dilation * (kernel - 1) + 1 - length)
     return total // 2, total - total // 2
-
-
-def same_pads_2d(height, width, kernel, stride, dilation=(1, 1)):
-    """``F.pad`` order ``(left, right, top, bottom)`` for 'same' over an (H, W) input."""
-    top, bottom = same_pad(height, kernel[0], stride[0], dilation[0])
-    left, right = same_pad(width, kernel[1], stride[1], dilation[1])
-    return left, right, top, bottom
 
 
 def ms_momentum_to_torch(momentum):
@@ -56,16 +50,11 @@ def norm_axis_to_dim(axis):
     return axis
 
 
-__all__ += ["loss_reduction_to_torch"]
-
-
 def loss_reduction_to_torch(reduction):
     """MindSpore loss ``reduction`` (``None``, 'mean', 'sum' or 'none', already validated) -> torch's
     ``reduction``: ``None`` means no reduction. Both reduce over ALL elements, not just the batch."""
     return "none" if reduction is None else reduction
 
-
-__all__ += ["same_padding_2d", "conv_transpose_length", "conv_transpose_plan", "lstm_flat_layout"]
 
 
 def same_padding_2d(height, width, kernel, stride, dilation=(1, 1)):

@@ -12,8 +12,9 @@ def test_translate_same_pad(length, kernel, stride, dilation, pads):
     assert T.same_pad(length, kernel, stride, dilation) == pads
 
 
-def test_translate_same_pads_2d_order_is_f_pad():
-    assert T.same_pads_2d(4, 5, (2, 3), (1, 1)) == (1, 1, 0, 1)
+def test_translate_same_padding_2d_symmetric_part_and_extra():
+    assert T.same_padding_2d(4, 5, (2, 3), (1, 1)) == ((0, 1), (0, 0, 0, 1))
+    assert T.same_padding_2d(5, 5, (3, 3), (1, 1)) == ((1, 1), None)
 
 
 def test_translate_momentum_and_keep_prob():
