@@ -17,7 +17,7 @@ import re
 __all__ = [
     "UnsupportedError", "fail", "check_bool", "check_int", "check_positive_int",
     "check_non_negative_int", "check_float", "check_number", "check_in", "check_type",
-    "check_int_pair", "check_name", "check_unsupported", "check_dtype",
+    "check_int_pair", "check_ndim", "check_name", "check_unsupported", "check_dtype",
 ]
 
 _NAME_RE = re.compile(r"^\w+[0-9a-zA-Z_.]*$", re.ASCII)
@@ -142,6 +142,13 @@ def check_int_pair(value, arg_name, cls_name, *, wrong_type=TypeError, allow_tup
     if positive and min(pair) < 1:
         fail(ValueError, cls_name, arg_name, "positive", value)
     return pair
+
+
+def check_ndim(tensor, ndim, arg_name, cls_name, *, what=None):
+    """``tensor`` must have ``ndim`` dimensions (ValueError, as 0.1's shape inference raised)."""
+    if tensor.dim() != ndim:
+        fail(ValueError, cls_name, arg_name, what or f"a {ndim}-D Tensor", tuple(tensor.shape))
+    return tensor
 
 
 def check_name(value, arg_name, cls_name):

@@ -56,3 +56,12 @@ def test_validator_unsupported_is_not_implemented_error():
     with pytest.raises(NotImplementedError, match="use_locking"):
         V.check_unsupported(True, False, 'use_locking', 'Adam', 'torch updates are not locked')
     assert issubclass(V.UnsupportedError, NotImplementedError)
+
+
+def test_validator_check_ndim():
+    import torch  # pylint: disable=import-outside-toplevel
+    x = torch.ones(2, 3)
+    assert V.check_ndim(x, 2, 'input', 'Dense') is x
+    with pytest.raises(ValueError) as info:
+        V.check_ndim(x, 4, 'input', 'Conv2d', what="a 4-D (N, C, H, W) Tensor")
+    assert str(info.value) == "For 'Conv2d', the 'input' must be a 4-D (N, C, H, W) Tensor, but got (2, 3)."

@@ -73,11 +73,6 @@ class _Conv(Cell):
     def construct(self, *inputs):
         raise NotImplementedError(f"{type(self).__name__} must override this method.")
 
-    def _check_input(self, x):
-        """0.1's shape inference wants NCHW (ValueError); torch would also take an unbatched 3-D input."""
-        if x.dim() != 4:
-            V.fail(ValueError, type(self).__name__, "input", "a 4-D (N, C, H, W) Tensor", tuple(x.shape))
-
     def extend_repr(self):
         return ('input_channels={}, output_channels={}, kernel_size={},stride={},  pad_mode={}, padding={}, '
                 'dilation={}, group={}, has_bias={},weight_init={}, bias_init={}').format(
@@ -158,7 +153,7 @@ class Conv2d(_Conv):
         self._padding = padding if pad_mode == "pad" else 0
 
     def construct(self, x):
-        self._check_input(x)
+        V.check_ndim(x, 4, "input", type(self).__name__, what="a 4-D (N, C, H, W) Tensor")
         if self._same:
             padding, extra = T.same_padding_2d(x.shape[2], x.shape[3], self.kernel_size, self._stride2,
                                                self._dilation2)
@@ -246,7 +241,7 @@ class Conv2dTranspose(_Conv):
         self._dilation2 = (dilation, dilation)
 
     def construct(self, x):
-        self._check_input(x)
+        V.check_ndim(x, 4, "input", type(self).__name__, what="a 4-D (N, C, H, W) Tensor")
         (kh, kw), s, d = self.kernel_size, self.stride, self.dilation
         ph, oph, th = T.conv_transpose_plan(x.shape[2], kh, s, self.pad_mode, self.padding, d)
         pw, opw, tw = T.conv_transpose_plan(x.shape[3], kw, s, self.pad_mode, self.padding, d)

@@ -35,11 +35,6 @@ class _PoolNd(Cell):
                           f"ignores it (use pad_mode='same' to pad).", UserWarning, stacklevel=3)
         self._same = mode == "SAME"
 
-    def _check_input(self, x):
-        """0.1's shape inference wants NCHW (ValueError); torch would also take an unbatched 3-D input."""
-        if x.dim() != 4:
-            V.fail(ValueError, type(self).__name__, "input", "a 4-D (N, C, H, W) Tensor", tuple(x.shape))
-
     def _valid_check(self, x):
         """MindSpore's shape inference refuses an empty VALID output (ValueError)."""
         if x.shape[2] < self._kernel[0] or x.shape[3] < self._kernel[1]:
@@ -110,7 +105,7 @@ class MaxPool2d(_PoolNd):
         super().__init__(kernel_size, stride, pad_mode, padding)
 
     def construct(self, x):
-        self._check_input(x)
+        V.check_ndim(x, 4, "input", type(self).__name__, what="a 4-D (N, C, H, W) Tensor")
         if self._same:
             padding, extra = T.same_padding_2d(x.shape[2], x.shape[3], self._kernel, self._stride)
             if extra is not None:
@@ -183,7 +178,7 @@ class AvgPool2d(_PoolNd):
         super().__init__(kernel_size, stride, pad_mode, padding)
 
     def construct(self, x):
-        self._check_input(x)
+        V.check_ndim(x, 4, "input", type(self).__name__, what="a 4-D (N, C, H, W) Tensor")
         if self._same:
             padding, extra = T.same_padding_2d(x.shape[2], x.shape[3], self._kernel, self._stride)
             if extra is None:
