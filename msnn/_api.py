@@ -1,39 +1,63 @@
-"""The registry behind ``compat_matrix.md``: one ``@ms_api`` decorator on every public class.
+"""The registry behind ``compat_matrix.md``: one ``@ms_api`` decorator on every public name.
 
-``ms_api(path, torch=..., deviations=...)`` records where the class lives in MindSpore, its torch
-counterpart and every way msnn deviates from MindSpore 0.1. The decorator changes nothing at run
-time; ``msnn._compat_matrix`` renders the table from this registry, the documented signatures in
+``ms_api(path, torch=..., deviations=..., unsupported=...)`` records where the object lives in
+MindSpore (the full path is the key: ``mindspore.nn.ReLU`` and ``mindspore.ops.operations.ReLU``
+are two entries), its torch counterpart, every way msnn deviates from MindSpore 0.1, and the
+arguments it accepts with no effect. The decorator changes nothing at run time;
+``msnn._compat_matrix`` renders the table from this registry, the documented signatures in
 ``msnn._spec`` and the tests.
 """
 
 REGISTRY = {}
+_UNSUPPORTED = {}
 
 
 class ApiEntry:
     """What the matrix knows of one public name."""
 
-    __slots__ = ("name", "path", "obj", "torch", "deviations", "doc_errors")
+    __slots__ = ("name", "path", "obj", "torch", "deviations", "doc_errors", "unsupported")
 
-    def __init__(self, name, path, obj, torch, deviations, doc_errors):
-        self.name = name
+    def __init__(self, path, obj, torch, deviations, doc_errors, unsupported):
+        self.name = path.rsplit(".", 1)[-1]
         self.path = path
         self.obj = obj
         self.torch = torch
         self.deviations = tuple(deviations)
         self.doc_errors = tuple(doc_errors)
+        self.unsupported = dict(unsupported)
+
+    @property
+    def module(self):
+        """The MindSpore module path (``mindspore.nn``, ``mindspore.ops.operations``, ...)."""
+        return self.path.rsplit(".", 1)[0]
 
 
-def ms_api(path, *, torch="", deviations=(), doc_errors=()):
-    """Register a public class or function under its MindSpore path (e.g. ``mindspore.nn.Dense``).
+def ms_api(path, *, torch="", deviations=(), doc_errors=(), unsupported=None):
+    """Register a public class or function under its full MindSpore path.
 
     Args:
-        path (str): The MindSpore path; its last component is the public name.
+        path (str): The MindSpore path, e.g. ``mindspore.nn.Dense``; its last component is the
+            public name. Registering a path twice is an error (two objects cannot both be it).
         torch (str): The torch counterpart msnn runs on.
         deviations (tuple[str]): Each way msnn differs from MindSpore 0.1, one sentence each.
         doc_errors (tuple[str]): Places where the seed documentation is wrong and msnn follows the code.
+        unsupported (dict[str, str]): Arguments accepted with no effect, each with the reason.
+            The class reports a non-default value with ``_validator.check_unsupported``.
     """
     def register(obj):
-        name = path.rsplit(".", 1)[-1]
-        REGISTRY[name] = ApiEntry(name, path, obj, torch, deviations, doc_errors)
+        if path in REGISTRY and REGISTRY[path].obj is not obj:
+            raise RuntimeError(f"msnn: {path} is registered twice")
+        entry = ApiEntry(path, obj, torch, deviations, doc_errors, unsupported or {})
+        REGISTRY[path] = entry
+        for arg, why in entry.unsupported.items():
+            _UNSUPPORTED[(entry.name, arg)] = why
         return obj
     return register
+
+
+def unsupported_reason(name, arg):
+    """The declared reason why ``arg`` of the public name ``name`` has no effect."""
+    try:
+        return _UNSUPPORTED[(name, arg)]
+    except KeyError:
+        raise RuntimeError(f"msnn: '{arg}' of {name} is not declared with @ms_api(unsupported=...)") from None

@@ -22,22 +22,48 @@ MATRIX = os.path.join(ROOT, "compat_matrix.md")
 TESTS = os.path.join(ROOT, "tests")
 
 
+# tests under these folders test the MindSpore package of the same name; a registered name is
+# counted only in the folder of its package, so mindspore.nn.ReLU and mindspore.ops.operations.ReLU
+# each count their own tests
+_PACKAGE_DIRS = {"ops": "mindspore.ops", "dataset": "mindspore.dataset", "model_zoo": "mindspore.model_zoo",
+                 "communication": "mindspore.communication", "parallel": "mindspore.parallel"}
+
+
+def _package_of(rel_folder):
+    top = rel_folder.split(os.sep)[0]
+    return _PACKAGE_DIRS.get(top, "")
+
+
 def test_names():
-    """Every test function name under tests/."""
+    """Every test function under tests/, as ``(package, name)``: package is the MindSpore package
+    the folder tests (``mindspore.ops`` for tests/ops/...) or '' for the rest."""
     names = []
     for folder, _, files in os.walk(TESTS):
+        package = _package_of(os.path.relpath(folder, TESTS))
         for fname in sorted(files):
             if fname.startswith("test_") and fname.endswith(".py"):
                 with open(os.path.join(folder, fname), encoding="utf-8") as f:
                     tree = ast.parse(f.read())
-                names.extend(node.name for node in ast.walk(tree)
+                names.extend((package, node.name) for node in ast.walk(tree)
                              if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
                              and node.name.startswith("test_"))
     return names
 
 
-def count_tests(name, names):
-    return sum(1 for n in names if n == "test_" + name or n.startswith("test_" + name + "_"))
+def _package_of_path(path):
+    for package in _PACKAGE_DIRS.values():
+        if path == package or path.startswith(package + "."):
+            return package
+    return ""
+
+
+def count_tests(path, names):
+    """Tests of the registered ``path``: functions named ``test_<Name>`` or ``test_<Name>_*`` in the
+    test folder of its package."""
+    package = _package_of_path(path)
+    name = path.rsplit(".", 1)[-1]
+    return sum(1 for pkg, n in names
+               if pkg == package and (n == "test_" + name or n.startswith("test_" + name + "_")))
 
 
 def _default_matches(text, value):
@@ -52,9 +78,9 @@ def _default_matches(text, value):
     return type(expected) is type(value) and expected == value
 
 
-def signature_problems(name, obj):
-    """Differences between msnn's signature and the seed's, as short strings."""
-    seed = SEED[name]["params"]
+def signature_problems(path, obj):
+    """Differences between msnn's signature and the seed's entry ``path``, as short strings."""
+    seed = SEED[path]["params"]
     target = obj.__init__ if inspect.isclass(obj) else obj
     params = list(inspect.signature(target).parameters.values())
     if inspect.isclass(obj):
@@ -78,25 +104,32 @@ def _cell(text):
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _deviations(entry):
+    text = " ".join(entry.deviations)
+    if entry.unsupported:
+        text += (" " if text else "") + "Accepted with no effect (warns when set): " + "; ".join(
+            f"{arg} ({why})" for arg, why in entry.unsupported.items()) + "."
+    return text
+
+
 def rows():
     names = test_names()
     out = []
-    for name in sorted(SEED, key=str.lower):
-        entry = REGISTRY.get(name)
-        obj = getattr(msnn, name, None)
-        n_tests = count_tests(name, names)
-        if entry is None or obj is None:
-            out.append((f"mindspore.nn.{name}", "missing", "", "", "0", "", ""))
+    for path in sorted(SEED, key=str.lower):
+        entry = REGISTRY.get(path)
+        n_tests = count_tests(path, names)
+        if entry is None:
+            out.append((path, "missing", "", "", "0", "", ""))
             continue
-        problems = signature_problems(name, obj)
+        problems = signature_problems(path, entry.obj)
         status = "done" if n_tests and not problems else ("signature differs" if problems else "untested")
-        out.append((entry.path, status, entry.torch, "; ".join(problems) or "as documented",
-                    str(n_tests), " ".join(entry.deviations), " ".join(entry.doc_errors)))
-    for name in sorted((n for n in REGISTRY if n not in SEED), key=lambda n: REGISTRY[n].path.lower()):
-        entry = REGISTRY[name]
-        n_tests = count_tests(name, names)
-        out.append((entry.path, "done" if n_tests else "untested", entry.torch, "companion",
-                    str(n_tests), " ".join(entry.deviations), " ".join(entry.doc_errors)))
+        out.append((path, status, entry.torch, "; ".join(problems) or "as documented",
+                    str(n_tests), _deviations(entry), " ".join(entry.doc_errors)))
+    for path in sorted((p for p in REGISTRY if p not in SEED), key=str.lower):
+        entry = REGISTRY[path]
+        n_tests = count_tests(path, names)
+        out.append((path, "done" if n_tests else "untested", entry.torch, "companion",
+                    str(n_tests), _deviations(entry), " ".join(entry.doc_errors)))
     return out
 
 

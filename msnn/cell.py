@@ -56,8 +56,7 @@ class _Bprop(torch.autograd.Function):
         if not isinstance(grads, tuple):
             grads = (grads,)
         if len(grads) != len(inputs):
-            V.fail(ValueError, type(ctx.cell).__name__, "bprop",
-                   f"a tuple of {len(inputs)} gradients (one per input)", f"{len(grads)} values")
+            V.fail(type(ctx.cell).__name__, "bprop", f"a tuple of {len(inputs)} gradients (one per input)", f"{len(grads)} values")
         return (None,) + tuple(g if t else None for g, t in zip(grads, ctx.is_tensor))
 
 
@@ -183,7 +182,7 @@ class Cell(torch.nn.Module):
     def load_parameter_slice(self, params):
         """Validates ``params`` (None or OrderedDict); eager msnn holds whole tensors, nothing to slice."""
         if params is not None and not isinstance(params, OrderedDict):
-            V.fail(TypeError, type(self).__name__, "params", "None or an OrderedDict", type(params).__name__)
+            V.fail(type(self).__name__, "params", "None or an OrderedDict", type(params).__name__, exc=TypeError)
 
     # -- attribute registration (MindSpore's rules) ---------------------------------------------
     def __setattr__(self, name, value):
@@ -197,10 +196,10 @@ class Cell(torch.nn.Module):
                                      f"Cell.__init__() call.")
             if name in d:
                 if d[name] is not None:
-                    V.fail(TypeError, cls_name, name, "a plain attribute (it is not a Parameter)", value)
+                    V.fail(cls_name, name, "a plain attribute (it is not a Parameter)", value, exc=TypeError)
                 del d[name]
             if cells and name in cells:
-                V.fail(TypeError, cls_name, name, "a Cell (it is a child cell)", value)
+                V.fail(cls_name, name, "a Cell (it is a child cell)", value, exc=TypeError)
             self.insert_param_to_cell(name, value)
         elif isinstance(value, ParameterTuple):
             if params is None:
@@ -215,18 +214,18 @@ class Cell(torch.nn.Module):
                                      f"Cell.__init__() call.")
             d.pop(name, None)
             if params and name in params:
-                V.fail(TypeError, cls_name, name, "a Parameter (it is a parameter)", value)
+                V.fail(cls_name, name, "a Parameter (it is a parameter)", value, exc=TypeError)
             if self._auto_prefix and isinstance(value, Cell):
                 value.update_parameters_name(name + '.')
             self._buffers.pop(name, None)
             cells[name] = value
         elif params and name in params:
             if value is not None:
-                V.fail(TypeError, cls_name, name, "a Parameter or None", type(value).__name__)
+                V.fail(cls_name, name, "a Parameter or None", type(value).__name__, exc=TypeError)
             params[name] = None
         elif cells and name in cells:
             if value is not None:
-                V.fail(TypeError, cls_name, name, "a Cell or None", type(value).__name__)
+                V.fail(cls_name, name, "a Cell or None", type(value).__name__, exc=TypeError)
             cells[name] = None
         elif (isinstance(value, torch.Tensor) and not isinstance(value, torch.nn.Parameter)
               and "_buffers" in d and name not in d):
@@ -256,7 +255,7 @@ class Cell(torch.nn.Module):
         if hasattr(self, param_name) and param_name not in self._parameters:
             raise KeyError(f"For '{cls_name}', duplicated parameter name {param_name!r}.")
         if not isinstance(param, Parameter) and param is not None:
-            V.fail(TypeError, cls_name, "param", "a Parameter or None", type(param).__name__)
+            V.fail(cls_name, "param", "a Parameter or None", type(param).__name__, exc=TypeError)
         self._parameters[param_name] = param
 
     def insert_child_to_cell(self, child_name, child):
@@ -267,7 +266,7 @@ class Cell(torch.nn.Module):
         if hasattr(self, child_name) and child_name not in self._modules:
             raise KeyError(f"For '{cls_name}', duplicate child name {child_name!r}.")
         if not isinstance(child, Cell) and child is not None:
-            V.fail(TypeError, cls_name, "child", "a Cell or None", type(child).__name__)
+            V.fail(cls_name, "child", "a Cell or None", type(child).__name__, exc=TypeError)
         self._modules[child_name] = child
 
     # -- traversal ---------------------------------------------------------------------------------
@@ -350,7 +349,7 @@ class Cell(torch.nn.Module):
 
     @phase.setter
     def phase(self, value):
-        V.check_type(value, str, "phase", type(self).__name__)
+        V.check_type(value, "phase", type(self).__name__, str)
         self.__dict__["_phase"] = value
 
     @property
@@ -359,7 +358,7 @@ class Cell(torch.nn.Module):
 
     @parameter_layout_dict.setter
     def parameter_layout_dict(self, value):
-        V.check_type(value, dict, "parameter_layout_dict", type(self).__name__)
+        V.check_type(value, "parameter_layout_dict", type(self).__name__, dict)
         self.__dict__["_parameter_layout_dict"] = value
 
     @property
@@ -368,7 +367,7 @@ class Cell(torch.nn.Module):
 
     @cell_init_args.setter
     def cell_init_args(self, value):
-        V.check_type(value, str, "cell_init_args", type(self).__name__)
+        V.check_type(value, "cell_init_args", type(self).__name__, str)
         self.__dict__["_cell_init_args"] = value
 
     @property
@@ -417,7 +416,7 @@ class Cell(torch.nn.Module):
             BatchNorm's moving statistics keep being updated in place.
         """
         if dst_type not in (mstype.float16, mstype.float32):
-            V.fail(ValueError, type(self).__name__, "dst_type", "float16 or float32", dst_type)
+            V.fail(type(self).__name__, "dst_type", "float16 or float32", dst_type)
         self.add_flags_recursive(fp16=dst_type == mstype.float16, fp32=dst_type == mstype.float32)
         for _, cell in self.cells_and_names():
             if isinstance(cell, Cell):

@@ -59,13 +59,13 @@ def set_context(**kwargs):
     """
     for key, value in kwargs.items():
         if key not in _DEFAULTS:
-            V.fail(ValueError, "set_context", "key", "one of " + ", ".join(sorted(_DEFAULTS)), key)
+            V.fail("set_context", "key", "one of " + ", ".join(sorted(_DEFAULTS)), key)
         if key == "device_target":
-            V.check_in(value, ("Ascend", "GPU", "CPU", "Davinci"), "device_target", "set_context")
+            V.check_in(value, "device_target", "set_context", ("Ascend", "GPU", "CPU", "Davinci"))
         if key == "device_id":
             V.check_non_negative_int(value, "device_id", "set_context")
         if key == "mode":
-            V.check_in(value, (GRAPH_MODE, PYNATIVE_MODE), "mode", "set_context")
+            V.check_in(value, "mode", "set_context", (GRAPH_MODE, PYNATIVE_MODE))
         _context[key] = value
     if "device_target" in kwargs or "device_id" in kwargs:
         _resolve_device()
@@ -75,5 +75,5 @@ def set_context(**kwargs):
 def get_context(attr_key):
     """The value of one context key."""
     if attr_key not in _context:
-        V.fail(ValueError, "get_context", "attr_key", "a context key", attr_key)
+        V.fail("get_context", "attr_key", "a context key", attr_key)
     return _context[attr_key]

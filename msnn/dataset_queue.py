@@ -96,9 +96,9 @@ def connect_dataset(queue_name, iterable, num_epochs=1):
         >>> get_next("q")
         (1.0, 2)
     """
-    V.check_type(queue_name, str, "queue_name", "connect_dataset")
+    V.check_type(queue_name, "queue_name", "connect_dataset", str)
     if not hasattr(iterable, "__iter__"):
-        V.fail(TypeError, "connect_dataset", "iterable", "an iterable", type(iterable).__name__)
+        V.fail("connect_dataset", "iterable", "an iterable", type(iterable).__name__, exc=TypeError)
     if num_epochs is not None:
         V.check_positive_int(num_epochs, "num_epochs", "connect_dataset")
     with _lock:

@@ -9,12 +9,13 @@ from msnn._compat_matrix import signature_problems
 from msnn._spec import SEED
 
 
-@pytest.mark.parametrize("name", sorted(SEED))
-def test_api_surface_seed_entry_exported_with_documented_signature(name):
+@pytest.mark.parametrize("path", sorted(SEED))
+def test_api_surface_seed_entry_exported_with_documented_signature(path):
+    name = path.rsplit(".", 1)[-1]
     obj = getattr(msnn, name, None)
     assert obj is not None, f"msnn.{name} is missing"
-    assert name in REGISTRY and REGISTRY[name].obj is obj, f"msnn.{name} has no @ms_api entry"
-    assert signature_problems(name, obj) == []
+    assert path in REGISTRY and REGISTRY[path].obj is obj, f"msnn.{name} has no @ms_api entry"
+    assert signature_problems(path, obj) == []
     assert inspect.getdoc(obj), f"msnn.{name} has no docstring"
 
 

@@ -51,8 +51,7 @@ def _assign(arr, value):
 
 def _fans(arr):
     if arr.ndim < 2:
-        V.fail(ValueError, "initializer", "shape",
-               "at least 2-D to compute fan_in/fan_out (xavier_uniform, he_uniform)", arr.shape)
+        V.fail("initializer", "shape", "at least 2-D to compute fan_in/fan_out (xavier_uniform, he_uniform)", arr.shape)
     receptive = int(np.prod(arr.shape[2:])) if arr.ndim > 2 else 1
     return arr.shape[1] * receptive, arr.shape[0] * receptive
 
@@ -189,12 +188,12 @@ def initializer(init, shape=None, dtype=mstype.float32):
     if isinstance(init, torch.Tensor):
         expected = list(shape) if isinstance(shape, (tuple, list)) else [shape]
         if list(init.shape) != expected:
-            V.fail(ValueError, "initializer", "shape", f"the shape of init {list(init.shape)}", shape)
+            V.fail("initializer", "shape", f"the shape of init {list(init.shape)}", shape)
         return init
     try:
         arr = np.ndarray(shape)
     except (TypeError, ValueError):
-        V.fail(ValueError, "initializer", "shape", "a valid shape", shape)
+        V.fail("initializer", "shape", "a valid shape", shape)
     if isinstance(init, numbers.Number):
         init_obj = _Constant(init)
     elif isinstance(init, str):

@@ -19,8 +19,7 @@ _DATA_TYPES = (torch.Tensor, list, int, float, np.float16, np.float32, np.int32,
 def _param_data(default_input):
     """The tensor a Parameter holds; 0.1 refused bool and anything not listed in _DATA_TYPES."""
     if isinstance(default_input, bool) or not isinstance(default_input, _DATA_TYPES):
-        V.fail(ValueError, "Parameter", "default_input", "a Tensor, list, int, float or numpy.ndarray",
-               type(default_input).__name__)
+        V.fail("Parameter", "default_input", "a Tensor, list, int, float or numpy.ndarray", type(default_input).__name__)
     if isinstance(default_input, torch.Tensor):
         return default_input.detach().clone().as_subclass(torch.Tensor)  # 0.1 deep-copies a Tensor
     if isinstance(default_input, float):
@@ -84,9 +83,9 @@ class Parameter(torch.nn.Parameter):
         elif isinstance(name_, str):
             name_ = name_.strip() or _DEFAULT_NAME
             if len(name_) > _NAME_MAX_LEN:
-                V.fail(ValueError, "Parameter", "name", f"at most {_NAME_MAX_LEN} characters long", name_)
+                V.fail("Parameter", "name", f"at most {_NAME_MAX_LEN} characters long", name_)
         else:
-            V.fail(ValueError, "Parameter", "name", "a str or None", name_)
+            V.fail("Parameter", "name", "a str or None", name_)
         self.__dict__["_ms_name"] = name_
 
     @property
@@ -177,8 +176,7 @@ class ParameterTuple(tuple):
         items = tuple(iterable)
         for x in items:
             if not isinstance(x, Parameter):
-                V.fail(ValueError, "ParameterTuple", "iterable", "a collection of Parameter",
-                       type(x).__name__)
+                V.fail("ParameterTuple", "iterable", "a collection of Parameter", type(x).__name__)
         return tuple.__new__(cls, items)
 
     def clone(self, prefix, init='same'):

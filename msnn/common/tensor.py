@@ -86,7 +86,7 @@ def to_torch(input_data, dtype=None, cls_name="Tensor"):
     New data goes to the device that ``context.set_context(device_target=...)`` selected.
     """
     if dtype is not None and not (mstype.is_dtype(dtype)):
-        V.fail(TypeError, cls_name, "dtype", "a number type or bool_ of msnn.common.dtype", dtype)
+        V.fail(cls_name, "dtype", "a number type or bool_ of msnn.common.dtype", dtype, exc=TypeError)
     if isinstance(input_data, torch.Tensor):
         data = input_data.detach()
         return data if dtype is None else data.to(dtype)
@@ -100,11 +100,10 @@ def _to_device(data):
 
 def _from_data(input_data, dtype, cls_name):
     if not isinstance(input_data, (numbers.Number, np.generic, np.ndarray, list, tuple)):
-        V.fail(TypeError, cls_name, "input_data",
-               "a Tensor, float, int, bool, tuple, list or numpy.ndarray", type(input_data).__name__)
+        V.fail(cls_name, "input_data", "a Tensor, float, int, bool, tuple, list or numpy.ndarray", type(input_data).__name__, exc=TypeError)
     arr = np.asarray(input_data)
     if arr.dtype == object or arr.dtype.kind in "USV":
-        V.fail(TypeError, cls_name, "input_data", "numeric data", input_data)
+        V.fail(cls_name, "input_data", "numeric data", input_data, exc=TypeError)
     if dtype is not None:
         arr = arr.astype(mstype.dtype_to_nptype(dtype))
     return torch.tensor(arr)

@@ -22,7 +22,7 @@ __all__ = ["Softmax", "LogSoftmax", "ReLU", "ReLU6", "LeakyReLU", "Tanh", "GELU"
 def _check_axis_in_rank(axis, rank, cls_name):
     """MindSpore's run-time axis check: ``-rank <= axis < rank`` (ValueError)."""
     if not -rank <= axis < rank:
-        V.fail(ValueError, cls_name, "axis", f"in [{-rank}, {rank}) for a {rank}-D input", axis)
+        V.fail(cls_name, "axis", f"in [{-rank}, {rank}) for a {rank}-D input", axis)
 
 
 @ms_api("mindspore.nn.Softmax", torch="torch.nn.functional.softmax",
@@ -59,12 +59,12 @@ class Softmax(Cell):
     def __init__(self, axis=-1):
         super().__init__()
         name = type(self).__name__
-        V.check_type(axis, (int, tuple), "axis", name, wrong_type=ValueError)
+        V.check_type(axis, "axis", name, (int, tuple), exc=ValueError)
         if isinstance(axis, tuple):
             if not axis:
-                V.fail(ValueError, name, "axis", "an int or a non-empty tuple of ints", axis)
+                V.fail(name, "axis", "an int or a non-empty tuple of ints", axis)
             for item in axis:
-                V.check_type(item, int, "axis", name, wrong_type=ValueError, what="an int or a tuple of ints")
+                V.check_type(item, "axis", name, int, exc=ValueError, what="an int or a tuple of ints")
         self.axis = axis
         self._dims = (axis,) if isinstance(axis, int) else axis
 
@@ -107,7 +107,7 @@ class LogSoftmax(Cell):
 
     def __init__(self, axis=-1):
         super().__init__()
-        self.axis = V.check_type(axis, int, "axis", type(self).__name__, wrong_type=ValueError)
+        self.axis = V.check_type(axis, "axis", type(self).__name__, int, exc=ValueError)
 
     def construct(self, x):
         _check_axis_in_rank(self.axis, x.dim(), "LogSoftmax")
@@ -336,16 +336,16 @@ class PReLU(Cell):
         elif isinstance(w, list):
             w = Tensor(np.asarray(w, dtype=np.float32))
         if not isinstance(w, torch.Tensor):
-            V.fail(TypeError, name, "w", "a float, numpy.float32, list or Tensor", w)
+            V.fail(name, "w", "a float, numpy.float32, list or Tensor", w, exc=TypeError)
         if tuple(w.shape) != (channel,):
-            V.fail(ValueError, name, "w", f"of shape ({channel},)", tuple(w.shape))
+            V.fail(name, "w", f"of shape ({channel},)", tuple(w.shape))
         self.channel = channel
         self.w = Parameter(initializer(w, [channel]), name='a')
 
     def construct(self, x):
         n = self.w.shape[0]
         if x.dim() == 1 and n != 1 or x.dim() > 1 and n not in (1, x.shape[1]):
-            V.fail(ValueError, "PReLU", "w", f"of length 1 or the channel count of the input {tuple(x.shape)}", n)
+            V.fail("PReLU", "w", f"of length 1 or the channel count of the input {tuple(x.shape)}", n)
         u = F.relu(self.w)
         out = F.prelu(x, u)
         if self.training:

@@ -22,7 +22,7 @@ __all__ = ["Dropout", "Flatten", "Dense", "ClipByNorm", "Norm", "OneHot"]
 def _check_int_indices(indices, cls_name):
     """MindSpore's ``check_typename`` on index tensors (ValueError for a non-integer dtype)."""
     if indices.is_floating_point() or indices.is_complex() or indices.dtype == torch.bool:
-        V.fail(ValueError, cls_name, "indices", "an integer Tensor", indices.dtype)
+        V.fail(cls_name, "indices", "an integer Tensor", indices.dtype)
 
 
 @ms_api("mindspore.nn.Dropout", torch="torch.nn.functional.dropout",
@@ -79,9 +79,9 @@ class Dropout(Cell):
         if isinstance(keep_prob, np.generic):
             keep_prob = keep_prob.item()
         V.check_number(keep_prob, "keep_prob", name, lower=0, upper=1, lower_open=True)
-        V.check_dtype(dtype, mstype.number_type, "dtype", name)
-        V.check_type(seed0, int, "seed0", name, wrong_type=ValueError)
-        V.check_type(seed1, int, "seed1", name, wrong_type=ValueError)
+        V.check_dtype(dtype, "dtype", name, mstype.number_type)
+        V.check_type(seed0, "seed0", name, int, exc=ValueError)
+        V.check_type(seed1, "seed1", name, int, exc=ValueError)
         self.__dict__["keep_prob"] = Tensor(keep_prob)  # MindSpore keeps a Tensor; forward uses _p
         self._p = T.keep_prob_to_p(float(keep_prob))
         self.seed0 = seed0
@@ -191,13 +191,11 @@ class Dense(Cell):
         self.out_channels = V.check_positive_int(out_channels, "out_channels", name)
         self.has_bias = V.check_bool(has_bias, "has_bias", name)
         if isinstance(weight_init, torch.Tensor) and tuple(weight_init.shape) != (out_channels, in_channels):
-            V.fail(ValueError, name, "weight_init", f"a Tensor of shape ({out_channels}, {in_channels})",
-                   tuple(weight_init.shape))
+            V.fail(name, "weight_init", f"a Tensor of shape ({out_channels}, {in_channels})", tuple(weight_init.shape))
         self.weight = Parameter(initializer(weight_init, [out_channels, in_channels]), name="weight")
         if has_bias:
             if isinstance(bias_init, torch.Tensor) and tuple(bias_init.shape) != (out_channels,):
-                V.fail(ValueError, name, "bias_init", f"a Tensor of shape ({out_channels},)",
-                       tuple(bias_init.shape))
+                V.fail(name, "bias_init", f"a Tensor of shape ({out_channels},)", tuple(bias_init.shape))
             self.bias = Parameter(initializer(bias_init, [out_channels]), name="bias")
         else:
             self.bias = None
@@ -206,8 +204,7 @@ class Dense(Cell):
 
     def construct(self, x):
         if x.dim() != 2 or x.shape[1] != self.in_channels:
-            V.fail(ValueError, "Dense", "input", f"a 2-D Tensor of shape (N, {self.in_channels})",
-                   tuple(x.shape))
+            V.fail("Dense", "input", f"a 2-D Tensor of shape (N, {self.in_channels})", tuple(x.shape))
         out = F.linear(x, self.weight, self.bias)
         if self.activation_flag:
             return self.activation(out)
@@ -303,10 +300,10 @@ class Norm(Cell):
     def __init__(self, axis=(), keep_dims=False):
         super().__init__()
         name = type(self).__name__
-        V.check_type(axis, (int, tuple), "axis", name, wrong_type=ValueError)
+        V.check_type(axis, "axis", name, (int, tuple), exc=ValueError)
         if isinstance(axis, tuple):
             for item in axis:
-                V.check_type(item, int, "axis", name, wrong_type=ValueError, what="an int or a tuple of ints")
+                V.check_type(item, "axis", name, int, exc=ValueError, what="an int or a tuple of ints")
         self.axis = axis
         self.keep_dims = keep_dims
         self._axes = (axis,) if isinstance(axis, int) else axis
@@ -316,7 +313,7 @@ class Norm(Cell):
         rank = x.dim()
         for a in self._axes:
             if not -rank <= a < rank:
-                V.fail(ValueError, "Norm", "axis", f"in [{-rank}, {rank}) for a {rank}-D input", self.axis)
+                V.fail("Norm", "axis", f"in [{-rank}, {rank}) for a {rank}-D input", self.axis)
         return torch.sqrt((x * x).sum(dim=self._dim, keepdim=bool(self.keep_dims)))
 
     def extend_repr(self):
@@ -373,12 +370,12 @@ class OneHot(Cell):
     def __init__(self, axis=-1, depth=1, on_value=1.0, off_value=0.0, dtype=mstype.float32):
         super().__init__()
         name = type(self).__name__
-        self.axis = V.check_type(axis, int, "axis", name, wrong_type=ValueError)
-        self.depth = V.check_int(depth, "depth", name, lower=0, wrong_type=ValueError)
-        V.check_dtype(dtype, (mstype.float16, mstype.float32), "on_value/off_value dtype", name)
+        self.axis = V.check_type(axis, "axis", name, int, exc=ValueError)
+        self.depth = V.check_int(depth, "depth", name, lower=0, exc=ValueError)
+        V.check_dtype(dtype, "on_value/off_value dtype", name, (mstype.float16, mstype.float32))
         for arg, value in (("on_value", on_value), ("off_value", off_value)):
             if isinstance(value, bool) or not isinstance(value, (numbers.Number, torch.Tensor)):
-                V.fail(TypeError, name, arg, "a number", value)
+                V.fail(name, arg, "a number", value, exc=TypeError)
         self.on_value = Tensor(on_value, dtype)
         self.off_value = Tensor(off_value, dtype)
 
@@ -386,7 +383,7 @@ class OneHot(Cell):
         _check_int_indices(indices, "OneHot")
         rank = indices.dim()
         if not -1 <= self.axis <= rank:
-            V.fail(ValueError, "OneHot", "axis", f"in [-1, {rank}] for {rank}-D indices", self.axis)
+            V.fail("OneHot", "axis", f"in [-1, {rank}] for {rank}-D indices", self.axis)
         dim = rank if self.axis == -1 else self.axis
         shape = list(indices.shape)
         shape.insert(dim, self.depth)

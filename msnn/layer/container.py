@@ -10,15 +10,15 @@ __all__ = ["SequentialCell", "CellList"]
 
 def _valid_index(cell_num, index, cls_name):
     if isinstance(index, bool) or not isinstance(index, int):
-        V.fail(TypeError, cls_name, "index", "an int", index)
+        V.fail(cls_name, "index", "an int", index, exc=TypeError)
     if not -cell_num <= index < cell_num:
-        V.fail(IndexError, cls_name, "index", f"an int in range [{-cell_num}, {cell_num})", index)
+        V.fail(cls_name, "index", f"an int in range [{-cell_num}, {cell_num})", index, exc=IndexError)
     return index % cell_num
 
 
 def _valid_cell(cell, cls_name):
     if not isinstance(cell, Cell):
-        V.fail(TypeError, cls_name, "cell", "a Cell", type(cell).__name__)
+        V.fail(cls_name, "cell", "a Cell", type(cell).__name__, exc=TypeError)
     return cell
 
 
@@ -56,8 +56,7 @@ class SequentialCell(Cell):
                 for name, cell in cells.items():
                     self.insert_child_to_cell(name, cell)
             else:
-                V.fail(TypeError, "SequentialCell", "args", "a list or OrderedDict of cells",
-                       type(cells).__name__)
+                V.fail("SequentialCell", "args", "a list or OrderedDict of cells", type(cells).__name__, exc=TypeError)
         else:
             for index, cell in enumerate(args):
                 self.insert_child_to_cell(str(index), cell)
@@ -127,7 +126,7 @@ class CellList(Cell):
             return type(self)(list(self._modules.values())[index])
         if isinstance(index, int):
             return self._modules[str(_valid_index(len(self), index, "CellList"))]
-        V.fail(TypeError, "CellList", "index", "an int or a slice", index)
+        V.fail("CellList", "index", "an int or a slice", index, exc=TypeError)
 
     def __setitem__(self, index, cell):
         index = _valid_index(len(self), index, "CellList")
@@ -139,7 +138,7 @@ class CellList(Cell):
         elif isinstance(index, int):
             keys = [str(_valid_index(len(self), index, "CellList"))]
         else:
-            V.fail(TypeError, "CellList", "index", "an int or a slice", index)
+            V.fail("CellList", "index", "an int or a slice", index, exc=TypeError)
         for key in keys:
             del self._modules[key]
         cells = list(self._modules.values())
@@ -168,7 +167,7 @@ class CellList(Cell):
     def extend(self, cells):
         """Appends every cell of the list ``cells`` (TypeError for anything else)."""
         if not isinstance(cells, list):
-            V.fail(TypeError, "CellList", "cells", "a list of cells", type(cells).__name__)
+            V.fail("CellList", "cells", "a list of cells", type(cells).__name__, exc=TypeError)
         for cell in cells:
             self._modules[str(len(self))] = _valid_cell(cell, "CellList")
         return self

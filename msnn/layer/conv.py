@@ -38,10 +38,10 @@ class _Conv(Cell):
         V.check_int(dilation, "dilation", name)
         V.check_positive_int(group, "group", name)
         if min(kernel) < 1:
-            V.fail(ValueError, name, "kernel_size", "an int or a tuple of 2 ints >= 1", kernel_size)
+            V.fail(name, "kernel_size", "an int or a tuple of 2 ints >= 1", kernel_size)
         for arg, value in channels:
             if value % group:
-                V.fail(ValueError, name, arg, f"divisible by group={group}", value)
+                V.fail(name, arg, f"divisible by group={group}", value)
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.kernel_size = kernel
@@ -65,9 +65,9 @@ class _Conv(Cell):
     def _check_primitive(self):
         """The checks of 0.1's Conv2D / Conv2DBackpropInput primitives (all ValueError)."""
         name = type(self).__name__
-        V.check_in(self.pad_mode, _PAD_MODES, "pad_mode", name)
+        V.check_in(self.pad_mode, "pad_mode", name, _PAD_MODES)
         if self.pad_mode != "pad" and self.padding != 0:
-            V.fail(ValueError, name, "padding", f"0 when pad_mode is {self.pad_mode!r}", self.padding)
+            V.fail(name, "padding", f"0 when pad_mode is {self.pad_mode!r}", self.padding)
         V.check_int(self.dilation, "dilation", name, lower=1)
 
     def construct(self, *inputs):
@@ -153,7 +153,7 @@ class Conv2d(_Conv):
         self._padding = padding if pad_mode == "pad" else 0
 
     def construct(self, x):
-        V.check_ndim(x, 4, "input", type(self).__name__, what="a 4-D (N, C, H, W) Tensor")
+        V.check_ndim(x, "input", type(self).__name__, 4, what="a 4-D (N, C, H, W) Tensor")
         if self._same:
             padding, extra = T.same_padding_2d(x.shape[2], x.shape[3], self.kernel_size, self._stride2,
                                                self._dilation2)
@@ -235,13 +235,13 @@ class Conv2dTranspose(_Conv):
         name = type(self).__name__
         self._init_conv(in_channels, out_channels, kernel_size, stride, pad_mode, padding, dilation, group,
                         has_bias, weight_init, bias_init, True)
-        V.check_in(pad_mode, _PAD_MODES, "pad_mode", name)
+        V.check_in(pad_mode, "pad_mode", name, _PAD_MODES)
         self._check_primitive()
         self._stride2 = (stride, stride)
         self._dilation2 = (dilation, dilation)
 
     def construct(self, x):
-        V.check_ndim(x, 4, "input", type(self).__name__, what="a 4-D (N, C, H, W) Tensor")
+        V.check_ndim(x, "input", type(self).__name__, 4, what="a 4-D (N, C, H, W) Tensor")
         (kh, kw), s, d = self.kernel_size, self.stride, self.dilation
         ph, oph, th = T.conv_transpose_plan(x.shape[2], kh, s, self.pad_mode, self.padding, d)
         pw, opw, tw = T.conv_transpose_plan(x.shape[3], kw, s, self.pad_mode, self.padding, d)

@@ -60,7 +60,7 @@ class Embedding(Cell):
     def __init__(self, vocab_size, embedding_size, use_one_hot=False, embedding_table='normal',
                  dtype=mstype.float32):
         super().__init__()
-        V.check_dtype(dtype, mstype.number_type, "dtype", type(self).__name__)
+        V.check_dtype(dtype, "dtype", type(self).__name__, mstype.number_type)
         self.vocab_size = vocab_size
         self.embedding_size = embedding_size
         self.use_one_hot = use_one_hot
@@ -70,7 +70,7 @@ class Embedding(Cell):
 
     def construct(self, ids):
         if ids.is_floating_point() or ids.is_complex() or ids.dtype == torch.bool:
-            V.fail(ValueError, "Embedding", "ids", "an integer Tensor", ids.dtype)
+            V.fail("Embedding", "ids", "an integer Tensor", ids.dtype)
         safe = ids.clamp(0, self.vocab_size - 1)
         out = F.embedding(safe, self.embedding_table)
         return out * (safe == ids).unsqueeze(-1).to(out.dtype)

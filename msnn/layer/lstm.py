@@ -98,17 +98,17 @@ class LSTM(Cell):
                  bidirectional=False):
         super().__init__()
         name = type(self).__name__
-        self.batch_first = V.check_bool(batch_first, "batch_first", name, wrong_type=ValueError)
+        self.batch_first = V.check_bool(batch_first, "batch_first", name, exc=ValueError)
         try:
             dropout = float(dropout)
         except (TypeError, ValueError) as err:
-            V.fail(type(err), name, "dropout", "a number", dropout)
+            V.fail(name, "dropout", "a number", dropout, exc=type(err))
         self.input_size = V.check_positive_int(input_size, "input_size", name)
         self.hidden_size = V.check_positive_int(hidden_size, "hidden_size", name)
         self.num_layers = V.check_positive_int(num_layers, "num_layers", name)
         self.has_bias = V.check_bool(has_bias, "has_bias", name)
         self.bidirectional = V.check_bool(bidirectional, "bidirectional", name)
-        self.dropout = V.check_number(dropout, "dropout", name, lower=0, upper=1, wrong_type=ValueError)
+        self.dropout = V.check_number(dropout, "dropout", name, lower=0, upper=1, exc=ValueError)
         self._sizes, self._shapes, self._order = T.lstm_flat_layout(input_size, hidden_size, num_layers, has_bias,
                                                                     bidirectional)
         self.weight = Parameter(initializer(0.0, [sum(self._sizes), 1, 1]), name='weight')

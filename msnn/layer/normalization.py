@@ -24,7 +24,7 @@ class _BatchNorm(Cell):
         name = type(self).__name__
         V.check_number(num_features, "num_features", name, lower=1)
         if not isinstance(num_features, int):  # 0.1's initializer refused a non-int shape (ValueError)
-            V.fail(ValueError, name, "num_features", "an int", num_features)
+            V.fail(name, "num_features", "an int", num_features)
         V.check_number(momentum, "momentum", name, lower=0, upper=1)
         self.use_batch_statistics = use_batch_statistics
         self.num_features = num_features
@@ -35,7 +35,7 @@ class _BatchNorm(Cell):
                                          requires_grad=False)
         self.gamma = Parameter(initializer(gamma_init, num_features), name="gamma", requires_grad=affine)
         self.beta = Parameter(initializer(beta_init, num_features), name="beta", requires_grad=affine)
-        V.check_number(eps, "eps", name, lower=0, upper=1, lower_open=True, wrong_type=ValueError)
+        V.check_number(eps, "eps", name, lower=0, upper=1, lower_open=True, exc=ValueError)
         # 0.1 keeps the kernel's factor (1 - momentum) as `momentum`; the repr prints it
         self.momentum = 1.0 - momentum
         self._torch_momentum = T.ms_momentum_to_torch(momentum)
@@ -188,8 +188,8 @@ class LayerNorm(Cell):
         self.begin_params_axis = begin_params_axis
         self.gamma = Parameter(initializer(gamma_init, normalized_shape), name="gamma")
         self.beta = Parameter(initializer(beta_init, normalized_shape), name="beta")
-        V.check_type(begin_norm_axis, int, "begin_norm_axis", name, wrong_type=ValueError)
-        V.check_type(begin_params_axis, int, "begin_params_axis", name, wrong_type=ValueError)
+        V.check_type(begin_norm_axis, "begin_norm_axis", name, int, exc=ValueError)
+        V.check_type(begin_params_axis, "begin_params_axis", name, int, exc=ValueError)
         # the common case -- both axes -1, 1-D gamma/beta -- is exactly torch's layer_norm over the
         # last dim; decided once here so the call does no axis arithmetic
         shape = tuple(self.gamma.shape)
@@ -213,9 +213,7 @@ class LayerNorm(Cell):
             # input_shape[begin_params_axis:]; its kernel reads them at (flat index mod that size)
             lead = len(params_shape)
             if gamma.shape[:lead] != params_shape or beta.shape[:lead] != params_shape:
-                V.fail(RuntimeError, type(self).__name__, "gamma",
-                       f"of a shape starting with input_shape[begin_params_axis:]={tuple(params_shape)}",
-                       tuple(gamma.shape))
+                V.fail(type(self).__name__, "gamma", f"of a shape starting with input_shape[begin_params_axis:]={tuple(params_shape)}", tuple(gamma.shape), exc=RuntimeError)
             size = math.prod(params_shape)
             gamma = gamma.reshape(-1)[:size].view(params_shape)
             beta = beta.reshape(-1)[:size].view(params_shape)
@@ -224,7 +222,7 @@ class LayerNorm(Cell):
     def _axis(self, axis, arg_name, rank):
         """0.1's shape inference: an axis in [-1, rank - 1] (RuntimeError otherwise), made positive."""
         if axis < -1 or axis > rank - 1:
-            V.fail(RuntimeError, type(self).__name__, arg_name, f"in [-1, {rank - 1}] for a rank-{rank} input", axis)
+            V.fail(type(self).__name__, arg_name, f"in [-1, {rank - 1}] for a rank-{rank} input", axis, exc=RuntimeError)
         return axis + rank if axis < 0 else axis
 
     def extend_repr(self):

@@ -20,16 +20,16 @@ class _PoolNd(Cell):
     def __init__(self, kernel_size, stride, pad_mode, padding):
         super().__init__()
         name = type(self).__name__
-        V.check_type(pad_mode, str, "pad_mode", name, wrong_type=ValueError)
-        V.check_type(kernel_size, (int, tuple), "kernel_size", name, wrong_type=ValueError)
-        V.check_type(stride, (int, tuple), "stride", name, wrong_type=ValueError)
-        mode = V.check_in(pad_mode.upper(), ("VALID", "SAME"), "pad_mode", name)
-        self._kernel = V.check_int_pair(kernel_size, "kernel_size", name, wrong_type=ValueError)
-        self._stride = V.check_int_pair(stride, "stride", name, wrong_type=ValueError)
+        V.check_type(pad_mode, "pad_mode", name, str, exc=ValueError)
+        V.check_type(kernel_size, "kernel_size", name, (int, tuple), exc=ValueError)
+        V.check_type(stride, "stride", name, (int, tuple), exc=ValueError)
+        mode = V.check_in(pad_mode.upper(), "pad_mode", name, ("VALID", "SAME"))
+        self._kernel = V.check_int_pair(kernel_size, "kernel_size", name, exc=ValueError)
+        self._stride = V.check_int_pair(stride, "stride", name, exc=ValueError)
         self.kernel_size = kernel_size
         self.stride = stride
         self.pad_mode = pad_mode
-        self.padding = V.check_non_negative_int(padding, "padding", name, wrong_type=ValueError)
+        self.padding = V.check_non_negative_int(padding, "padding", name, exc=ValueError)
         if padding:
             warnings.warn(f"For '{name}', padding={padding} has no effect: MindSpore 0.1's pooling "
                           f"ignores it (use pad_mode='same' to pad).", UserWarning, stacklevel=3)
@@ -38,8 +38,7 @@ class _PoolNd(Cell):
     def _valid_check(self, x):
         """MindSpore's shape inference refuses an empty VALID output (ValueError)."""
         if x.shape[2] < self._kernel[0] or x.shape[3] < self._kernel[1]:
-            V.fail(ValueError, type(self).__name__, "input",
-                   f"at least kernel_size={self._kernel} in H and W for pad_mode 'VALID'", tuple(x.shape))
+            V.fail(type(self).__name__, "input", f"at least kernel_size={self._kernel} in H and W for pad_mode 'VALID'", tuple(x.shape))
 
     def extend_repr(self):
         return 'kernel_size={}, stride={}, pad_mode={}'.format(self.kernel_size, self.stride, self.pad_mode)
@@ -105,7 +104,7 @@ class MaxPool2d(_PoolNd):
         super().__init__(kernel_size, stride, pad_mode, padding)
 
     def construct(self, x):
-        V.check_ndim(x, 4, "input", type(self).__name__, what="a 4-D (N, C, H, W) Tensor")
+        V.check_ndim(x, "input", type(self).__name__, 4, what="a 4-D (N, C, H, W) Tensor")
         if self._same:
             padding, extra = T.same_padding_2d(x.shape[2], x.shape[3], self._kernel, self._stride)
             if extra is not None:
@@ -178,7 +177,7 @@ class AvgPool2d(_PoolNd):
         super().__init__(kernel_size, stride, pad_mode, padding)
 
     def construct(self, x):
-        V.check_ndim(x, 4, "input", type(self).__name__, what="a 4-D (N, C, H, W) Tensor")
+        V.check_ndim(x, "input", type(self).__name__, 4, what="a 4-D (N, C, H, W) Tensor")
         if self._same:
             padding, extra = T.same_padding_2d(x.shape[2], x.shape[3], self._kernel, self._stride)
             if extra is None:

@@ -25,27 +25,22 @@ _FLOAT16_32 = (mstype.float16, mstype.float32, torch.bfloat16)
 def _check_same_shape(a, b, a_name, b_name, cls_name):
     """MindSpore's ``check_param_equal`` on two input shapes (ValueError)."""
     if a.shape != b.shape:
-        V.fail(ValueError, cls_name, b_name, f"of the same shape as '{a_name}' {tuple(a.shape)}",
-               tuple(b.shape))
+        V.fail(cls_name, b_name, f"of the same shape as '{a_name}' {tuple(a.shape)}", tuple(b.shape))
 
 
 def _check_float_pair(a, b, a_name, b_name, cls_name):
     """MindSpore's ``check_type_same(..., (float16, float32))``: both float16/32 and equal (TypeError)."""
-    V.check_dtype(a.dtype, _FLOAT16_32, a_name + ".dtype", cls_name)
+    V.check_dtype(a.dtype, a_name + ".dtype", cls_name, _FLOAT16_32)
     if b.dtype != a.dtype:
-        V.fail(TypeError, cls_name, b_name + ".dtype",
-               f"the dtype of '{a_name}' ({mstype.dtype_name(a.dtype)})", mstype.dtype_name(b.dtype))
+        V.fail(cls_name, b_name + ".dtype", f"the dtype of '{a_name}' ({mstype.dtype_name(a.dtype)})", mstype.dtype_name(b.dtype), exc=TypeError)
 
 
 def _check_sparse_labels(logits, labels, depth, cls_name):
     """Sparse labels: an integer tensor whose one-hot of ``depth`` has the logits' shape."""
     if labels.is_floating_point() or labels.is_complex() or labels.dtype == torch.bool:
-        V.fail(TypeError, cls_name, "labels.dtype", "an integer dtype when sparse=True",
-               mstype.dtype_name(labels.dtype))
+        V.fail(cls_name, "labels.dtype", "an integer dtype when sparse=True", mstype.dtype_name(labels.dtype), exc=TypeError)
     if tuple(labels.shape) + (depth,) != tuple(logits.shape):
-        V.fail(ValueError, cls_name, "labels",
-               f"of shape {tuple(logits.shape[:-1])} (logits {tuple(logits.shape)}) when sparse=True",
-               tuple(labels.shape))
+        V.fail(cls_name, "labels", f"of shape {tuple(logits.shape[:-1])} (logits {tuple(logits.shape)}) when sparse=True", tuple(labels.shape))
 
 
 def _sparse_softmax_cross_entropy(logits, labels):
@@ -78,9 +73,8 @@ class _Loss(Cell):
             reduction = "none"
         if reduction not in _REDUCTIONS:
             if not hasattr(reduction, "lower"):
-                V.fail(AttributeError, name, "reduction", "None or one of 'mean', 'sum', 'none'",
-                       reduction)
-            V.check_in(reduction, _REDUCTIONS, "reduction", name)
+                V.fail(name, "reduction", "None or one of 'mean', 'sum', 'none'", reduction, exc=AttributeError)
+            V.check_in(reduction, "reduction", name, _REDUCTIONS)
         self._reduction = T.loss_reduction_to_torch(reduction)
         self.average = reduction != "sum"
         self.reduce = reduction != "none"
@@ -308,7 +302,7 @@ class SoftmaxCrossEntropyWithLogits(_Loss):
 
     def construct(self, logits, labels):
         name = "SoftmaxCrossEntropyWithLogits"
-        V.check_dtype(logits.dtype, _FLOAT16_32, "logits.dtype", name)
+        V.check_dtype(logits.dtype, "logits.dtype", name, _FLOAT16_32)
         if self.sparse:
             _check_sparse_labels(logits, labels, logits.shape[-1], name)
             loss = _sparse_softmax_cross_entropy(logits, labels)

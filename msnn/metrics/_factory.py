@@ -66,7 +66,7 @@ def get_metric_fn(name, *args, **kwargs):
         'Precision'
     """
     if name not in __factory__:
-        V.fail(KeyError, "get_metric_fn", "name", "one of " + ", ".join(map(repr, names())), name)
+        V.fail("get_metric_fn", "name", "one of " + ", ".join(map(repr, names())), name, exc=KeyError)
     return __factory__[name](*args, **kwargs)
 
 
@@ -78,9 +78,8 @@ def get_metrics(metrics):
     if isinstance(metrics, dict):
         for name, metric in metrics.items():
             if not isinstance(name, str) or not isinstance(metric, Metric):
-                V.fail(TypeError, "Model", "metrics",
-                       "a dict of str keys and Metric values", {name: metric})
+                V.fail("Model", "metrics", "a dict of str keys and Metric values", {name: metric}, exc=TypeError)
         return metrics
     if isinstance(metrics, set):
         return {name: get_metric_fn(name) for name in metrics}
-    return V.fail(TypeError, "Model", "metrics", "None, a dict or a set", metrics)
+    return V.fail("Model", "metrics", "None, a dict or a set", metrics, exc=TypeError)

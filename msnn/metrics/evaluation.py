@@ -34,8 +34,7 @@ class EvaluationBase(Metric):
 
     def __init__(self, eval_type):
         super().__init__()
-        self._type = V.check_in(eval_type, _EVAL_TYPES, "eval_type", type(self).__name__,
-                                exc=TypeError)
+        self._type = V.check_in(eval_type, "eval_type", type(self).__name__, _EVAL_TYPES, exc=TypeError)
 
     def _check_shape(self, y_pred, y):
         """classification: ``y_pred.ndim == y.ndim + 1`` and ``y.shape == (N,) + y_pred.shape[2:]``;
@@ -43,23 +42,20 @@ class EvaluationBase(Metric):
         name = type(self).__name__
         if self._type == "classification":
             if y_pred.ndim != y.ndim + 1:
-                V.fail(ValueError, name, "y",
-                       f"of {y_pred.ndim - 1} dims (y_pred has {y_pred.ndim}) in the classification "
+                V.fail(name, "y", f"of {y_pred.ndim - 1} dims (y_pred has {y_pred.ndim}) in the classification "
                        "case (use (N,) class indices or (N, C) one-hot)", y.shape)
             if y.shape != (y_pred.shape[0],) + y_pred.shape[2:]:
-                V.fail(ValueError, name, "y",
-                       f"of shape {(y_pred.shape[0],) + y_pred.shape[2:]} for y_pred of shape "
+                V.fail(name, "y", f"of shape {(y_pred.shape[0],) + y_pred.shape[2:]} for y_pred of shape "
                        f"{y_pred.shape} in the classification case", y.shape)
         elif y_pred.shape != y.shape:
-            V.fail(ValueError, name, "y", f"of the shape of y_pred {y_pred.shape} in the "
+            V.fail(name, "y", f"of the shape of y_pred {y_pred.shape} in the "
                    f"{self._type} case", y.shape)
 
     def _check_value(self, y_pred, y):
         """multilabel: every value of ``y_pred`` and ``y`` must be 0 or 1 (ValueError)."""
         if self._type != "classification" and not (np.equal(y_pred ** 2, y_pred).all()
                                                     and np.equal(y ** 2, y).all()):
-            V.fail(ValueError, type(self).__name__, "inputs", "0 or 1 in the multilabel case",
-                   "other values")
+            V.fail(type(self).__name__, "inputs", "0 or 1 in the multilabel case", "other values")
 
     def _prepare(self, inputs):
         """The input handling shared by Accuracy, Precision and Recall: exactly 2 inputs, numpy
@@ -90,8 +86,7 @@ def _index_onehots(y_pred, y, class_num, cls_name):
     identity matrix, so float labels raise IndexError) and ``argmax(y_pred, axis=1)`` as one-hot
     rows of ``class_num`` classes."""
     if y.max() + 1 > class_num:
-        V.fail(ValueError, cls_name, "y", f"class indices below the {class_num} classes of y_pred",
-               f"a label of {y.max()}")
+        V.fail(cls_name, "y", f"class indices below the {class_num} classes of y_pred", f"a label of {y.max()}")
     eye = np.eye(class_num)
     return eye[y_pred.argmax(axis=1).reshape(-1)], eye[y.reshape(-1)]
 
@@ -167,7 +162,7 @@ class _RateBase(EvaluationBase):
         if self._class_num == 0:
             raise RuntimeError(f"For '{type(self).__name__}', the number of input samples can not "
                                "be 0: call update() before eval().")
-        V.check_bool(average, "average", type(self).__name__, wrong_type=ValueError)
+        V.check_bool(average, "average", type(self).__name__, exc=ValueError)
         if self._type == "multilabel":
             if average:
                 return np.float64(self._sample_sum / (self._sample_count + self.eps)).mean()

@@ -49,7 +49,7 @@ class Fbeta(Metric):
         super().__init__()
         self.eps = sys.float_info.min
         if not beta > 0:
-            V.fail(ValueError, type(self).__name__, "beta", "greater than 0", beta)
+            V.fail(type(self).__name__, "beta", "greater than 0", beta)
         self.beta = beta
         self.clear()
 
@@ -88,7 +88,7 @@ class Fbeta(Metric):
             ValueError: If ``average`` is not a bool (checked first).
             RuntimeError: If no sample was given since the last clear.
         """
-        V.check_bool(average, "average", type(self).__name__, wrong_type=ValueError)
+        V.check_bool(average, "average", type(self).__name__, exc=ValueError)
         if self._class_num == 0:
             raise RuntimeError(f"For '{type(self).__name__}', the number of input samples can not "
                                "be 0: call update() before eval().")

@@ -53,12 +53,12 @@ class Loss(Metric):
         """
         name = type(self).__name__
         if len(inputs) != 1:
-            V.fail(ValueError, name, "inputs", "exactly 1 input (the loss)", f"{len(inputs)} inputs")
+            V.fail(name, "inputs", "exactly 1 input (the loss)", f"{len(inputs)} inputs")
         loss = self._convert_data(inputs[0])
         if loss.ndim == 0:
             loss = loss.reshape(1)
         if loss.ndim != 1:
-            V.fail(ValueError, name, "loss", "of 0 or 1 dimensions", f"{loss.ndim} dimensions")
+            V.fail(name, "loss", "of 0 or 1 dimensions", f"{loss.ndim} dimensions")
         self._sum_loss += loss.mean(-1)
         self._total_num += 1
 

@@ -58,8 +58,7 @@ class Metric(metaclass=ABCMeta):
             return np.array(data)
         if isinstance(data, np.ndarray):
             return data
-        return V.fail(TypeError, type(self).__name__, "inputs",
-                      "a Tensor, a list or a numpy.ndarray", type(data).__name__)
+        return V.fail(type(self).__name__, "inputs", "a Tensor, a list or a numpy.ndarray", type(data).__name__, exc=TypeError)
 
     @staticmethod
     def _check_onehot_data(data):
@@ -75,7 +74,7 @@ class Metric(metaclass=ABCMeta):
         """``(y_pred, y)`` as numpy arrays from exactly two inputs (ValueError otherwise); with
         ``onehot_to_index`` a one-hot ``y`` of ``y_pred``'s ndim becomes class indices."""
         if len(inputs) != 2:
-            V.fail(ValueError, type(self).__name__, "inputs", "2 inputs (y_pred, y)", f"{len(inputs)} inputs")
+            V.fail(type(self).__name__, "inputs", "2 inputs (y_pred, y)", f"{len(inputs)} inputs")
         y_pred = self._convert_data(inputs[0])
         y = self._convert_data(inputs[1])
         if onehot_to_index and y_pred.ndim == y.ndim and self._check_onehot_data(y):
@@ -88,8 +87,7 @@ class Metric(metaclass=ABCMeta):
         if self._class_num == 0:
             self._class_num = y_pred.shape[1]
         elif y_pred.shape[1] != self._class_num:
-            V.fail(ValueError, type(self).__name__, "y_pred",
-                   f"of {self._class_num} classes (as in the earlier updates)", f"{y_pred.shape[1]} classes")
+            V.fail(type(self).__name__, "y_pred", f"of {self._class_num} classes (as in the earlier updates)", f"{y_pred.shape[1]} classes")
 
     def __call__(self, *inputs):
         """Evaluate the inputs once: ``clear()``, ``update(*inputs)``, then ``eval()``."""

@@ -50,9 +50,9 @@ class TopKCategoricalAccuracy(Metric):
         super().__init__()
         name = type(self).__name__
         # 0.1 tested isinstance(k, int): a bool passes the type check (True is k=1)
-        V.check_type(k, (int, bool), "k", name, what="an int")
+        V.check_type(k, "k", name, (int, bool), what="an int")
         if k < 1:
-            V.fail(ValueError, name, "k", "at least 1", k)
+            V.fail(name, "k", "at least 1", k)
         self.k = k
         self.clear()
 
@@ -73,8 +73,7 @@ class TopKCategoricalAccuracy(Metric):
         """
         y_pred, y = self._pair(inputs)
         if y_pred.shape[1] < self.k:
-            V.fail(ValueError, type(self).__name__, "y_pred", f"of at least k={self.k} classes",
-                   f"{y_pred.shape[1]} classes")
+            V.fail(type(self).__name__, "y_pred", f"of at least k={self.k} classes", f"{y_pred.shape[1]} classes")
         indices = np.argsort(-y_pred, axis=1, kind="stable")[:, :self.k]
         labels = y.reshape(-1, 1)
         self._correct_num += np.equal(indices, labels).sum()

@@ -21,8 +21,8 @@ def _check_param_value(beta1, beta2, eps, weight_decay, cls_name):
 
 def _fixed_lr(opt, cls_name):
     if opt.dynamic_lr:
-        V.check_unsupported("a dynamic learning rate", None, "learning_rate", cls_name,
-                            "0.1 used learning_rate as one fixed value here; pass a float")
+        V.refuse(cls_name, "learning_rate", "a dynamic learning rate",
+                 "0.1 used learning_rate as one fixed value here; pass a float")
 
 
 @ms_api("mindspore.nn.Adam", torch="custom foreach kernel (torch.optim.Adam adds eps after the "
@@ -84,8 +84,8 @@ class Adam(Optimizer):
         super().__init__(learning_rate, params)
         cls_name = type(self).__name__
         _check_param_value(beta1, beta2, eps, weight_decay, cls_name)
-        V.check_bool(use_locking, "use_locking", cls_name, wrong_type=ValueError)
-        V.check_bool(use_nesterov, "use_nesterov", cls_name, wrong_type=ValueError)
+        V.check_bool(use_locking, "use_locking", cls_name, exc=ValueError)
+        V.check_bool(use_nesterov, "use_nesterov", cls_name, exc=ValueError)
         V.check_float(loss_scale, "loss_scale", cls_name, lower=1.0)
         flags = tuple('beta' not in p.name and 'gamma' not in p.name for p in self.parameters)
         defaults = {"lr": self.param_groups[0]["lr"], "betas": (beta1, beta2), "eps": eps,
@@ -252,7 +252,7 @@ class AdamWeightDecayDynamicLR(_AdamWeightDecayBase):
         cls_name = type(self).__name__
         _check_param_value(beta1, beta2, eps, weight_decay, cls_name)
         if self.dynamic_lr:
-            V.fail(TypeError, cls_name, "learning_rate", "a float", learning_rate)
+            V.fail(cls_name, "learning_rate", "a float", learning_rate, exc=TypeError)
         V.check_number(decay_steps, "decay_steps", cls_name)
         V.check_number(end_learning_rate, "end_learning_rate", cls_name)
         V.check_number(power, "power", cls_name)

@@ -14,8 +14,8 @@ __all__ = ["Lamb"]
 def _check_param_value(decay_steps, warmup_steps, start_learning_rate, end_learning_rate, power,
                        beta1, beta2, eps, weight_decay, cls_name):
     """0.1's ParamValidator checks: every failure is a ValueError, wrong types included."""
-    V.check_int(decay_steps, "decay_steps", cls_name, wrong_type=ValueError)
-    V.check_int(warmup_steps, "warmup_steps", cls_name, wrong_type=ValueError)
+    V.check_int(decay_steps, "decay_steps", cls_name, exc=ValueError)
+    V.check_int(warmup_steps, "warmup_steps", cls_name, exc=ValueError)
     for name, value in (("start_learning_rate", start_learning_rate),
                         ("end_learning_rate", end_learning_rate), ("power", power)):
         V.check_float(value, name, cls_name)
@@ -23,7 +23,7 @@ def _check_param_value(decay_steps, warmup_steps, start_learning_rate, end_learn
     V.check_float(beta2, "beta2", cls_name)
     V.check_float(eps, "eps", cls_name)
     V.check_float(weight_decay, "weight_decay", cls_name)
-    V.check_int(decay_steps, "decay_steps", cls_name, lower=1, wrong_type=ValueError)
+    V.check_int(decay_steps, "decay_steps", cls_name, lower=1, exc=ValueError)
     V.check_float(beta1, "beta1", cls_name, lower=0.0, upper=1.0, lower_open=True, upper_open=True)
     V.check_float(beta2, "beta2", cls_name, lower=0.0, upper=1.0, lower_open=True, upper_open=True)
     V.check_float(eps, "eps", cls_name, lower=0.0, lower_open=True)

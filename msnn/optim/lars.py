@@ -80,10 +80,10 @@ class LARS(_OptimizerCell):
                  loss_scale=1.0):
         self._init_cell()
         cls_name = type(self).__name__
-        V.check_type(optimizer, Optimizer, "optimizer", cls_name, what="an msnn Optimizer")
+        V.check_type(optimizer, "optimizer", cls_name, Optimizer, what="an msnn Optimizer")
         V.check_float(epsilon, "epsilon", cls_name)
         V.check_float(hyperpara, "hyperpara", cls_name)
-        V.check_bool(use_clip, "use_clip", cls_name, wrong_type=ValueError)
+        V.check_bool(use_clip, "use_clip", cls_name, exc=ValueError)
         weight_decay = float(V.check_number(weight_decay, "weight_decay", cls_name))
         loss_scale = _check_loss_scale(loss_scale, cls_name)
         self.__dict__["opt"] = optimizer
@@ -125,8 +125,7 @@ class LARS(_OptimizerCell):
             grads = [p.grad for p in params]
         else:
             if len(gradients) != len(params):
-                V.fail(ValueError, type(self).__name__, "gradients",
-                       f"a tuple of {len(params)} tensors (one per parameter)", f"{len(gradients)} values")
+                V.fail(type(self).__name__, "gradients", f"a tuple of {len(params)} tensors (one per parameter)", f"{len(gradients)} values")
             grads = list(gradients)
         with torch.no_grad():
             lrs = self.opt._lrs()

@@ -14,9 +14,9 @@ def _check_momentum(momentum, cls_name):
     is not a number could not become the ``momentum`` Parameter (ValueError)."""
     if isinstance(momentum, torch.Tensor) and momentum.numel() == 1:
         momentum = float(momentum)
-    V.check_number(momentum, "momentum", cls_name, wrong_type=ValueError)
+    V.check_number(momentum, "momentum", cls_name, exc=ValueError)
     if isinstance(momentum, float) and momentum < 0.0:
-        V.fail(ValueError, cls_name, "momentum", "a float >= 0.0", momentum)
+        V.fail(cls_name, "momentum", "a float >= 0.0", momentum)
     return float(momentum)
 
 

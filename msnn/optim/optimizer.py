@@ -117,26 +117,25 @@ def _check_learning_rate(learning_rate, cls_name):
     """0.1's rules: float >= 0 (fixed), Iterable (dynamic), Tensor 0-d (fixed) / 1-d (dynamic),
     anything else (int included) TypeError. Returns ``(tensor, host value, dynamic)``."""
     if isinstance(learning_rate, float):
-        V.check_number(learning_rate, "learning_rate", cls_name, lower=0.0, kind="a float")
+        V.check_number(learning_rate, "learning_rate", cls_name, lower=0.0, what="a float")
         return torch.tensor(learning_rate, dtype=torch.float32), _f32(learning_rate), False
     if isinstance(learning_rate, torch.Tensor):
         if learning_rate.dim() > 1:
-            V.fail(ValueError, cls_name, "learning_rate", "a 0-d or 1-d Tensor",
-                   f"a {learning_rate.dim()}-d Tensor")
+            V.fail(cls_name, "learning_rate", "a 0-d or 1-d Tensor", f"a {learning_rate.dim()}-d Tensor")
         data = learning_rate.detach().to(torch.float32).cpu()
     elif isinstance(learning_rate, Iterable) and not isinstance(learning_rate, (str, bytes, dict)):
         try:
             data = torch.from_numpy(np.array(list(learning_rate)).astype(np.float32))
         except (TypeError, ValueError):
-            V.fail(ValueError, cls_name, "learning_rate", "an Iterable of numbers", learning_rate)
+            V.fail(cls_name, "learning_rate", "an Iterable of numbers", learning_rate)
         if data.dim() != 1:
-            V.fail(ValueError, cls_name, "learning_rate", "a flat Iterable of numbers", learning_rate)
+            V.fail(cls_name, "learning_rate", "a flat Iterable of numbers", learning_rate)
     else:
-        V.fail(TypeError, cls_name, "learning_rate", "a float, Tensor or Iterable", learning_rate)
+        V.fail(cls_name, "learning_rate", "a float, Tensor or Iterable", learning_rate, exc=TypeError)
     if data.dim() == 0:
         return data, float(data), False
     if data.numel() == 0:
-        V.fail(ValueError, cls_name, "learning_rate", "a non-empty dynamic learning rate", learning_rate)
+        V.fail(cls_name, "learning_rate", "a non-empty dynamic learning rate", learning_rate)
     if data.numel() < 2:
         logger.warning("If want to use the dynamic learning rate, please make sure that the number of "
                        "elements in the list, tuple or tensor passed is greater than 1.")
@@ -147,7 +146,7 @@ def _check_loss_scale(loss_scale, cls_name):
     """Momentum/SGD/LARS did not validate loss_scale (0.1 only computed ``1.0 / loss_scale``)."""
     V.check_number(loss_scale, "loss_scale", cls_name)
     if loss_scale <= 0:
-        V.fail(ValueError, cls_name, "loss_scale", "a number > 0", loss_scale)
+        V.fail(cls_name, "loss_scale", "a number > 0", loss_scale)
     return float(loss_scale)
 
 
@@ -255,9 +254,9 @@ class _OptimizerCell(torch.optim.Optimizer):
 
     def add_param_group(self, param_group):
         if self.__dict__.get("_built"):
-            V.check_unsupported(param_group, None, "param_group", type(self).__name__,
-                                "msnn optimizers fix their parameters (and MindSpore state) at "
-                                "construction, as MindSpore does; build a new optimizer")
+            V.refuse(type(self).__name__, "param_group", param_group,
+                     "msnn optimizers fix their parameters (and MindSpore state) at "
+                     "construction, as MindSpore does; build a new optimizer")
         super().add_param_group(param_group)
 
     def _ms_state_dict(self):
@@ -460,9 +459,7 @@ class Optimizer(_OptimizerCell):
         """One update. ``gradients``: a sequence aligned with ``self.parameters``, or None for
         ``p.grad``. Parameters whose gradient is None are skipped."""
         if gradients is not None and len(gradients) != len(self.parameters):
-            V.fail(ValueError, type(self).__name__, "gradients",
-                   f"a tuple of {len(self.parameters)} tensors (one per parameter)",
-                   f"{len(gradients)} values")
+            V.fail(type(self).__name__, "gradients", f"a tuple of {len(self.parameters)} tensors (one per parameter)", f"{len(gradients)} values")
         with torch.no_grad():
             ctx = self._begin()
             views = self.__dict__.get("_param_views")

@@ -66,7 +66,7 @@ class SGD(Optimizer):
         momentum = _check_momentum(momentum, cls_name)
         dampening = float(V.check_number(dampening, "dampening", cls_name, lower=0.0))
         weight_decay = float(V.check_number(weight_decay, "weight_decay", cls_name, lower=0.0))
-        V.check_bool(nesterov, "nesterov", cls_name, wrong_type=ValueError)
+        V.check_bool(nesterov, "nesterov", cls_name, exc=ValueError)
         loss_scale = _check_loss_scale(loss_scale, cls_name)
         defaults = {"lr": self.param_groups[0]["lr"], "momentum": momentum, "dampening": dampening,
                     "weight_decay": weight_decay, "nesterov": nesterov, "loss_scale": loss_scale}

@@ -71,8 +71,7 @@ def _entries(parameter_list):
     if isinstance(parameter_list, dict):
         return [(k, v) for k, v in parameter_list.items()]
     if not isinstance(parameter_list, (list, tuple)):
-        V.fail(TypeError, "save_checkpoint", "parameter_list",
-               "a list of {'name': str, 'data': Tensor} dicts or a Cell", type(parameter_list).__name__)
+        V.fail("save_checkpoint", "parameter_list", "a list of {'name': str, 'data': Tensor} dicts or a Cell", type(parameter_list).__name__, exc=TypeError)
     return [(p["name"], p["data"]) for p in parameter_list]
 
 
@@ -165,11 +164,11 @@ def load_checkpoint(ckpoint_file_name, net=None):
         RuntimeError: If a tensor in it cannot be decoded.
     """
     if not isinstance(ckpoint_file_name, str):
-        V.fail(ValueError, "load_checkpoint", "ckpoint_file_name", "a str", ckpoint_file_name)
+        V.fail("load_checkpoint", "ckpoint_file_name", "a str", ckpoint_file_name)
     if not os.path.exists(ckpoint_file_name) or not ckpoint_file_name.endswith(".ckpt"):
-        V.fail(ValueError, "load_checkpoint", "ckpoint_file_name", "an existing '.ckpt' file", ckpoint_file_name)
+        V.fail("load_checkpoint", "ckpoint_file_name", "an existing '.ckpt' file", ckpoint_file_name)
     if os.path.getsize(ckpoint_file_name) == 0:
-        V.fail(ValueError, "load_checkpoint", "ckpoint_file_name", "a non-empty checkpoint file", ckpoint_file_name)
+        V.fail("load_checkpoint", "ckpoint_file_name", "a non-empty checkpoint file", ckpoint_file_name)
     with open(ckpoint_file_name, "rb") as f:
         payload = f.read()
     try:
@@ -215,16 +214,16 @@ def load_param_into_net(net, parameter_dict):
         RuntimeError: If an entry's dtype or shape does not fit its parameter.
     """
     if not isinstance(net, Cell):
-        V.fail(TypeError, "load_param_into_net", "net", "a Cell", type(net).__name__)
+        V.fail("load_param_into_net", "net", "a Cell", type(net).__name__, exc=TypeError)
     if not isinstance(parameter_dict, dict):
-        V.fail(TypeError, "load_param_into_net", "parameter_dict", "a dict", type(parameter_dict).__name__)
+        V.fail("load_param_into_net", "parameter_dict", "a dict", type(parameter_dict).__name__, exc=TypeError)
     updates = []
     for name, param in _named_params(net).items():
         if name not in parameter_dict:
             continue
         new = parameter_dict[name]
         if not isinstance(new, Parameter):
-            V.fail(TypeError, "load_param_into_net", f"parameter_dict[{name!r}]", "a Parameter", type(new).__name__)
+            V.fail("load_param_into_net", f"parameter_dict[{name!r}]", "a Parameter", type(new).__name__, exc=TypeError)
         if new.dtype != param.dtype:
             raise RuntimeError(f"For 'load_param_into_net', parameter {name!r} is {param.dtype} in the net "
                                f"but {new.dtype} in parameter_dict.")

@@ -294,7 +294,7 @@ class ParameterUpdate(Cell):
     def __init__(self, param):
         super(ParameterUpdate, self).__init__(auto_prefix=False)
         if not isinstance(param, Parameter):
-            V.fail(TypeError, "ParameterUpdate", "param", "a Parameter", param)
+            V.fail("ParameterUpdate", "param", "a Parameter", param, exc=TypeError)
         self._param = param
 
     def construct(self, x):
@@ -310,14 +310,13 @@ class ParameterUpdate(Cell):
 
 def _check_get_next(cls_name, dataset_types, dataset_shapes):
     """GetNext's checks: types and shapes are lists/tuples of equal length (ValueError)."""
-    V.check_type(dataset_types, (list, tuple), "dataset_types", cls_name, wrong_type=ValueError)
-    V.check_type(dataset_shapes, (list, tuple), "dataset_shapes", cls_name, wrong_type=ValueError)
+    V.check_type(dataset_types, "dataset_types", cls_name, (list, tuple), exc=ValueError)
+    V.check_type(dataset_shapes, "dataset_shapes", cls_name, (list, tuple), exc=ValueError)
     if len(dataset_types) != len(dataset_shapes):
-        V.fail(ValueError, cls_name, "dataset_shapes",
-               f"as long as dataset_types ({len(dataset_types)} entries)", dataset_shapes)
+        V.fail(cls_name, "dataset_shapes", f"as long as dataset_types ({len(dataset_types)} entries)", dataset_shapes)
     for dtype in dataset_types:
         if not mstype.is_dtype(dtype):
-            V.fail(ValueError, cls_name, "dataset_types", "a list of msnn dtypes", dataset_types)
+            V.fail(cls_name, "dataset_types", "a list of msnn dtypes", dataset_types)
     return tuple(dataset_types), tuple(tuple(s) for s in dataset_shapes)
 
 

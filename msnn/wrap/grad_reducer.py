@@ -95,7 +95,7 @@ class DistributedGradReducer(Cell):
         if degree is None:
             degree = dist.get_world_size() if _dist_ready() else 1
         else:
-            V.check_positive_int(degree, "degree", "DistributedGradReducer", wrong_type=ValueError)
+            V.check_positive_int(degree, "degree", "DistributedGradReducer", exc=ValueError)
         self.degree = degree
         self.mean = mean
         parameters = tuple(parameters)

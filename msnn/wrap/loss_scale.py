@@ -277,8 +277,7 @@ class TrainOneStepWithLossScaleCell(Cell):
         loss = self.network(data, label)
         if sens is None:
             if self.loss_scale is None:
-                V.fail(ValueError, "TrainOneStepWithLossScaleCell", "sens",
-                       "given when there is no scale_update_cell", sens)
+                V.fail("TrainOneStepWithLossScaleCell", "sens", "given when there is no scale_update_cell", sens)
             scale = self.loss_scale.detach()
         else:
             scale = torch.as_tensor(sens, dtype=torch.float32, device=loss.device)
