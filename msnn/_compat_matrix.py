@@ -9,14 +9,26 @@ signature check against the seed, number of tests (functions named ``test_<Name>
 ``test_<Name>_*`` under ``tests/``), deviations from MindSpore 0.1 and seed-doc errors.
 """
 import ast
+import importlib
 import inspect
 import os
+import pkgutil
 import sys
 
 import msnn
 from msnn._api import REGISTRY
 from msnn._spec import SEED
 
+
+
+def _import_all():
+    """Import every msnn module so the registry is complete whatever was imported before."""
+    for info in pkgutil.walk_packages(msnn.__path__, "msnn."):
+        if not info.name.startswith("msnn.__main__"):
+            importlib.import_module(info.name)
+
+
+_import_all()
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MATRIX = os.path.join(ROOT, "compat_matrix.md")
 TESTS = os.path.join(ROOT, "tests")
