@@ -2,8 +2,9 @@
 
 ``msnn.Tensor(input_data, dtype=None)`` builds a ``torch.Tensor`` (a subclass with torch-function
 dispatch disabled, so every torch op on it runs at plain-torch speed and returns a plain
-``torch.Tensor``) that also answers MindSpore 0.1's method-style API: ``asnumpy()``, ``shape()``,
-``dtype()``, ``dim()``, ``size()``. A top-level Cell call returns the same kind of tensor.
+``torch.Tensor``) that also answers MindSpore 0.1's ``asnumpy()``, callable ``shape()`` and
+``dim()``. A top-level Cell call returns the same kind of tensor. Where the two APIs collide torch
+wins: ``t.dtype`` is a ``torch.dtype`` and ``t.size()`` is torch's.
 
 ``isinstance(x, msnn.Tensor)`` is true for every torch tensor, so ported code that checks for a
 MindSpore Tensor accepts the plain tensors that flow inside a network.
@@ -18,14 +19,14 @@ from .. import _validator as V
 from .. import context
 from . import dtype as mstype
 
-__all__ = ["Tensor", "Shape", "DType"]
+__all__ = ["Tensor", "Shape"]
 
 
 class Shape(tuple):
     """A shape: a tuple of ints that can also be called, as 0.1's ``Tensor.shape()`` is.
 
     Both ``t.shape == (2, 3)`` and ``t.shape() == (2, 3)`` hold; torch accepts it wherever it
-    takes a size.
+    takes a size, and it answers ``torch.Size``'s ``numel()``; slicing and ``+`` give shapes too.
     """
 
     __slots__ = ()
@@ -39,37 +40,15 @@ class Shape(tuple):
             n *= d
         return n
 
+    def __getitem__(self, index):
+        out = tuple.__getitem__(self, index)
+        return Shape(out) if isinstance(index, slice) else out
 
-class DType:
-    """A tensor's dtype that can also be called, as 0.1's ``Tensor.dtype()`` is.
+    def __add__(self, other):
+        return Shape(tuple.__add__(self, tuple(other)))
 
-    It compares and hashes equal to the torch dtype and forwards its attributes
-    (``is_floating_point``, ``itemsize``, ...). Calling it gives the torch dtype itself
-    (``t.dtype() is msnn.float32``), which is what to pass where torch requires a ``torch.dtype``.
-    """
-
-    __slots__ = ("_dtype",)
-
-    def __init__(self, dtype):
-        self._dtype = dtype
-
-    def __call__(self):
-        return self._dtype
-
-    def __eq__(self, other):
-        return self._dtype == (other._dtype if isinstance(other, DType) else other)
-
-    def __ne__(self, other):
-        return not self == other
-
-    def __hash__(self):
-        return hash(self._dtype)
-
-    def __getattr__(self, name):
-        return getattr(self._dtype, name)
-
-    def __repr__(self):
-        return repr(self._dtype)
+    def __radd__(self, other):
+        return Shape(tuple(other) + tuple(self))
 
 
 class _TensorMeta(type(torch.Tensor)):
@@ -113,9 +92,11 @@ def _from_data(input_data, dtype, cls_name):
         deviations=(
             "A torch.Tensor subclass: torch operators on it return plain torch tensors and keep "
             "torch semantics (== is elementwise, + broadcasts between dtypes).",
-            "dtype is a DType proxy equal to the torch dtype; where torch needs a real "
-            "torch.dtype (tensor.to, dtype= arguments) pass t.dtype().",
-            "size() with no argument returns the element count (MindSpore); size(dim) is torch's.",
+            "dtype is torch's attribute (a torch.dtype), not 0.1's method: t.dtype() raises; use "
+            "t.dtype or P.DType()(t).",
+            "size() is torch's (a torch.Size); 0.1's element count is t.numel() or P.Size()(t).",
+            "shape is a tuple that can also be called (t.shape() as in 0.1); it equals the "
+            "torch.Size but isinstance(t.shape, torch.Size) is False.",
         ))
 class Tensor(torch.Tensor, metaclass=_TensorMeta):
     """Tensor for data storage: a torch tensor that also speaks MindSpore 0.1's Tensor API.
@@ -129,15 +110,17 @@ class Tensor(torch.Tensor, metaclass=_TensorMeta):
         >>> import numpy as np
         >>> import msnn
         >>> t1 = msnn.Tensor(np.zeros([1, 2, 3]), msnn.float32)
-        >>> t1.shape() == (1, 2, 3) and t1.dtype() == msnn.float32
+        >>> t1.shape() == (1, 2, 3) and t1.dtype == msnn.float32
         True
-        >>> msnn.Tensor(0.1).dtype() == msnn.float64
+        >>> msnn.Tensor(0.1).dtype == msnn.float64
         True
 
     Note:
-        Operators follow torch: ``t1 == t2`` is elementwise, ``t.size()`` with no argument counts
-        elements as in MindSpore, and ``t.dtype`` is a :class:`DType` that compares equal to the
-        torch dtype; call it (``t.dtype()``) where torch insists on a real ``torch.dtype``.
+        Where MindSpore's Tensor API and torch's collide, torch wins: ``t1 == t2`` is elementwise,
+        ``t.dtype`` is an attribute holding a ``torch.dtype`` (0.1's ``t.dtype()`` becomes
+        ``t.dtype`` or ``P.DType()(t)``) and ``t.size()`` is torch's ``torch.Size`` (0.1's
+        element count is ``t.numel()`` or ``P.Size()(t)``). ``t.shape`` is a tuple that can be
+        called, so both ``t.shape`` and 0.1's ``t.shape()`` work.
     """
 
     __torch_function__ = torch._C._disabled_torch_function_impl
@@ -151,18 +134,6 @@ class Tensor(torch.Tensor, metaclass=_TensorMeta):
     @property
     def shape(self):
         return Shape(torch._C.TensorBase.shape.__get__(self))
-
-    @property
-    def dtype(self):
-        return DType(torch._C.TensorBase.dtype.__get__(self))
-
-    def size(self, dim=None):
-        """Number of elements (MindSpore); with ``dim``, that dimension's length (torch)."""
-        if dim is None:
-            if torch.compiler.is_compiling():  # torch.compile traces with torch's meaning
-                return torch._C.TensorBase.size(self)
-            return self.numel()
-        return torch._C.TensorBase.size(self, dim)
 
     def asnumpy(self):
         """The values as a numpy array (copied to the host when the tensor is on a GPU).
@@ -188,6 +159,10 @@ class Tensor(torch.Tensor, metaclass=_TensorMeta):
 
 def _rebuild_tensor(data):
     return data.as_subclass(Tensor)
+
+
+if hasattr(torch.serialization, "add_safe_globals"):  # torch.load(weights_only=True) of an output
+    torch.serialization.add_safe_globals([Tensor, _rebuild_tensor])
 
 
 def wrap_output(out):

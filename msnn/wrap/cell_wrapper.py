@@ -408,7 +408,7 @@ class GetNextSingleOp(Cell):
         >>> from msnn.dataset_queue import connect_dataset
         >>> connect_dataset("q1", [([1.0, 2.0], 3)])
         >>> x, y = nn.GetNextSingleOp([nn.float32, nn.int32], [[2], []], "q1")()
-        >>> x.dtype() == nn.float32, y.shape()
+        >>> x.dtype == nn.float32, y.shape()
         (True, ())
 
     Note:

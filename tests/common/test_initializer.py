@@ -13,7 +13,7 @@ from msnn.common.initializer import (HeUniform, Normal, One, TruncatedNormal, Un
 
 def test_initializer_seed_doc_example():
     t = initializer('ones', [1, 2, 3], msnn.float32)
-    assert t.shape() == (1, 2, 3) and t.dtype() == msnn.float32
+    assert t.shape() == (1, 2, 3) and t.dtype == msnn.float32
     np.testing.assert_array_equal(t.asnumpy(), np.ones((1, 2, 3)))
 
 
@@ -39,7 +39,7 @@ def test_initializer_bad_type_raises_type_error():
 
 def test_initializer_constant_and_dtype():
     t = initializer(2.5, (2, 2), msnn.float16)
-    assert t.dtype() == msnn.float16
+    assert t.dtype == msnn.float16
     np.testing.assert_array_equal(t.asnumpy(), np.full((2, 2), 2.5, np.float16))
     assert initializer(True, [2]).asnumpy().tolist() == [1.0, 1.0]
 
