@@ -10,8 +10,8 @@ cell call costs what a torch module call costs. Only the outermost call does ext
 msnn Tensors to the network as plain torch tensors and gives the result MindSpore's Tensor API
 (``asnumpy()``, ``shape()``) -- in place when the result is a fresh tensor nobody else holds.
 """
-import functools
 import sys
+import threading
 import time
 from collections import OrderedDict
 
@@ -26,7 +26,7 @@ from . import context
 
 __all__ = ["Cell"]
 
-_in_call = False  # True while a top-level Cell call is running (nested calls skip the wrapping)
+_call_state = threading.local()  # .active: a top-level Cell call is running in this thread
 
 
 class _Bprop(torch.autograd.Function):
@@ -68,16 +68,17 @@ def _cast(x, dst):
     return x.to(dst) if isinstance(x, torch.Tensor) and x.is_floating_point() else x
 
 
-def _cast_forward(cell, forward, dst, *inputs, **kwargs):
-    """``to_float``: run ``forward`` with floating inputs and trainable parameters cast to ``dst``."""
-    params = cell._parameters
-    saved = {k: p for k, p in params.items() if p is not None and p.requires_grad and p.dtype != dst}
-    for k, p in saved.items():
-        params[k] = p.to(dst)
-    try:
-        return forward(cell, *[_cast(x, dst) for x in inputs], **{k: _cast(v, dst) for k, v in kwargs.items()})
-    finally:
-        params.update(saved)
+def _cast_enter(cell, args, kwargs):
+    """Forward pre-hook of a ``to_float`` cell: floating inputs in the compute dtype, and the
+    trainable parameters read as casts until the forward ends (see ``Cell.__getattr__``)."""
+    d = cell.__dict__
+    dst = d["_cast_dtype"]
+    d["_cast_active"] = dst
+    return tuple(_cast(x, dst) for x in args), {k: _cast(v, dst) for k, v in kwargs.items()}
+
+
+def _cast_exit(cell, args, kwargs, output):  # pylint: disable=unused-argument
+    cell.__dict__["_cast_active"] = None
 
 
 @ms_api("mindspore.nn.Cell", torch="torch.nn.Module",
@@ -146,9 +147,9 @@ class Cell(torch.nn.Module):
     forward = construct
 
     def __call__(self, *inputs, **kwargs):
-        global _in_call  # pylint: disable=global-statement
         impl = self._compiled_call_impl or self._call_impl
-        if _in_call:
+        state = _call_state
+        if getattr(state, "active", False):
             return impl(*inputs, **kwargs)
         if torch.compiler.is_compiling():  # traced by torch.compile: plain tensors in and out
             return impl(*[unwrap(x) for x in inputs], **kwargs)
@@ -156,11 +157,11 @@ class Cell(torch.nn.Module):
             if type(x) is Tensor:
                 inputs = [unwrap_input(x) for x in inputs]
                 break
-        _in_call = True
+        state.active = True
         try:
             out = impl(*inputs, **kwargs)
         finally:
-            _in_call = False
+            state.active = False
         if type(out) is torch.Tensor and sys.getrefcount(out) == 2:
             # a fresh result nobody else holds: give it MindSpore's Tensor API in place, which
             # costs neither a new tensor object nor an autograd alias node
@@ -420,8 +421,32 @@ class Cell(torch.nn.Module):
         self.add_flags_recursive(fp16=dst_type == mstype.float16, fp32=dst_type == mstype.float32)
         for _, cell in self.cells_and_names():
             if isinstance(cell, Cell):
-                cell.__dict__["forward"] = functools.partial(_cast_forward, cell, type(cell).forward, dst_type)
+                d = cell.__dict__
+                d["_cast_dtype"] = dst_type
+                if "_cast_hooks" not in d:
+                    d["_cast_hooks"] = (cell.register_forward_pre_hook(_cast_enter, with_kwargs=True),
+                                        cell.register_forward_hook(_cast_exit, with_kwargs=True,
+                                                                   always_call=True))
         return self
+
+    def __getattr__(self, name):
+        # torch.nn.Module.__getattr__ with one addition: a to_float cell reads its trainable
+        # parameters as differentiable casts (the master weights keep their dtype)
+        d = self.__dict__
+        params = d.get("_parameters")
+        if params is not None and name in params:
+            p = params[name]
+            dst = d.get("_cast_active")
+            if dst is not None and p is not None and p.requires_grad and p.dtype != dst:
+                return p.to(dst)
+            return p
+        buffers = d.get("_buffers")
+        if buffers is not None and name in buffers:
+            return buffers[name]
+        modules = d.get("_modules")
+        if modules is not None and name in modules:
+            return modules[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     # -- scopes and repr ---------------------------------------------------------------------------
     def _children_scope_recursive(self, parent_prefix='Default'):

@@ -377,14 +377,14 @@ def test_Cell_to_float_runs_in_float16_keeps_float32_master():
     assert net.fp16 and not net.fp32 and net.mid.a.fp16
     x = torch.tensor([[1.0, 2.0, 3.0]])
     out = net(x)
-    assert out.dtype() == nn.float16
+    assert out.dtype == nn.float16
     assert net.fc.weight.dtype == torch.float32
     out.float().sum().backward()
     assert net.fc.weight.grad.dtype == torch.float32
     ref = Net()(x)
     np.testing.assert_allclose(out.asnumpy().astype(np.float32), ref.asnumpy(), rtol=2e-3)
     net.to_float(nn.float32)
-    assert net(x).dtype() == nn.float32
+    assert net(x).dtype == nn.float32
 
 
 def test_Cell_to_float_bad_dtype_raises_value_error():
@@ -515,3 +515,43 @@ def test_Cell_under_DistributedDataParallel_single_process():
         assert [p.name for p in net.get_parameters()] == ['mid.a.weight', 'mid.a.bias', 'fc.weight', 'fc.bias']
     finally:
         dist.destroy_process_group()
+
+
+def test_Cell_top_level_call_is_thread_safe():
+    """Two threads, each training its own net: every output keeps the Tensor API, and the weights
+    equal a sequential run bit for bit."""
+    import threading  # pylint: disable=import-outside-toplevel
+
+    def make():
+        np.random.seed(3)
+        net = nn.SequentialCell([nn.Dense(8, 16), nn.ReLU(), nn.Dense(16, 4)])
+        net = nn.TrainOneStepCell(nn.WithLossCell(net, nn.MSELoss()), nn.SGD(net.trainable_params(), 0.01))
+        return net.set_train()
+
+    data = [(Tensor(np.random.RandomState(i).randn(16, 8), nn.float32),
+             Tensor(np.random.RandomState(100 + i).randn(16, 4), nn.float32)) for i in range(5)]
+    steps = 60
+
+    def train(net, errors):
+        try:
+            for i in range(steps):
+                x, y = data[i % len(data)]
+                loss = net(x, y)
+                assert loss.asnumpy().shape == ()  # a top-level output: has the Tensor API
+                h = net.network._backbone[0](x)
+                assert h.shape() == (16, 16)
+        except Exception as exc:  # pylint: disable=broad-except
+            errors.append(exc)
+
+    reference = make()
+    train(reference, [])
+    nets, errors = [make(), make()], []
+    threads = [threading.Thread(target=train, args=(n, errors)) for n in nets]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    for net in nets:
+        for a, b in zip(net.get_parameters(), reference.get_parameters()):
+            assert torch.equal(a, b)

@@ -88,14 +88,12 @@ class Parameter(torch.nn.Parameter):
             V.fail("Parameter", "name", "a str or None", name_)
         self.__dict__["_ms_name"] = name_
 
-    @property
-    def requires_grad(self):
-        return torch._C.TensorBase.requires_grad.__get__(self)
-
-    @requires_grad.setter
-    def requires_grad(self, value):
-        V.check_bool(value, "requires_grad", "Parameter")
-        torch._C.TensorBase.requires_grad.__set__(self, value)
+    def __setattr__(self, name, value):
+        # validated here rather than by overriding the requires_grad property, whose Python getter
+        # torch.compile cannot trace
+        if name == "requires_grad":
+            V.check_bool(value, "requires_grad", "Parameter")
+        super().__setattr__(name, value)
 
     @property
     def layerwise_parallel(self):
