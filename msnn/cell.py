@@ -302,6 +302,24 @@ class Cell(torch.nn.Module):
         """The direct children (values of :meth:`name_cells`)."""
         return self.name_cells().values()
 
+    def check_names(self):
+        """ValueError when two parameters share a ``name`` (0.1 ran this before compiling a graph).
+
+        Examples:
+            >>> import msnn as nn
+            >>> nn.SequentialCell([nn.Dense(2, 2), nn.Dense(2, 2)]).check_names()
+            Traceback (most recent call last):
+            ...
+            ValueError: For 'SequentialCell', the 'name of parameter 1.weight' must be unique (it is already the name of parameter 0.weight), but got 'weight'.
+        """
+        seen = {}
+        for path, param in self.parameters_and_names():
+            name = getattr(param, "name", path)
+            if name in seen:
+                V.fail(type(self).__name__, f"name of parameter {path}",
+                       f"unique (it is already the name of parameter {seen[name]})", name)
+            seen[name] = path
+
     def parameters_and_names(self, name_prefix='', expand=True):
         """Iterator of ``(path, parameter)``; each parameter once, in registration order."""
         cells = self.cells_and_names(name_prefix=name_prefix) if expand else [(name_prefix, self)]

@@ -555,3 +555,19 @@ def test_Cell_top_level_call_is_thread_safe():
     for net in nets:
         for a, b in zip(net.get_parameters(), reference.get_parameters()):
             assert torch.equal(a, b)
+
+
+def test_Cell_check_names_refuses_duplicate_parameter_names():
+    class Twins(nn.Cell):
+        def __init__(self):
+            super().__init__()
+            t = Tensor(np.ones((2, 3)), nn.float32)
+            self.w2 = nn.Parameter(t, name="weight")
+            self.w1 = nn.Parameter(t, name="weight")
+
+        def construct(self, x):
+            return x
+    with pytest.raises(ValueError, match=r"For 'Twins', the 'name of parameter w1' must be unique \(it is "
+                                         r"already the name of parameter w2\), but got 'weight'"):
+        Twins().check_names()
+    nn.SequentialCell([nn.Dense(2, 2)]).check_names()  # unique: no error

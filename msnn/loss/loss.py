@@ -5,12 +5,15 @@ SoftmaxCrossEntropyExpand.
 ALL elements (not just the batch). Every forward is torch ops only: shape and dtype checks read
 metadata, never tensor values, so nothing syncs with the device.
 """
+import warnings
+
 import torch
 import torch.nn.functional as F
 
 from .._api import ms_api
 from .. import _translate as T
 from .. import _validator as V
+from .. import context
 from ..cell import Cell
 from ..common import dtype as mstype
 
@@ -53,6 +56,26 @@ def _sparse_softmax_cross_entropy(logits, labels):
     flat = torch.where(valid, flat, -100)
     loss = F.cross_entropy(logits.reshape(-1, depth), flat, reduction="none", ignore_index=-100)
     return loss.reshape(labels.shape)
+
+
+def _sparse_kernel_path(logits, labels, is_grad, check_labels):
+    """0.1's CPU/GPU sparse kernel: the batch-mean loss (a scalar), or with ``is_grad`` the gradient
+    ``(softmax - onehot) / N`` of shape (N, C). ``check_labels``: RuntimeError for a label outside
+    [0, C), as the CPU kernel raised (one host read)."""
+    depth = logits.shape[-1]
+    if check_labels and labels.numel() and bool(((labels < 0) | (labels >= depth)).any()):
+        bad = labels[(labels < 0) | (labels >= depth)].reshape(-1)[0].item()
+        V.fail("SoftmaxCrossEntropyWithLogits", "labels", f"in [0, {depth}) on device_target 'CPU'", bad,
+               exc=RuntimeError)
+    if not is_grad:
+        return _sparse_softmax_cross_entropy(logits, labels).mean()
+    n = max(labels.numel(), 1)
+    grad = F.softmax(logits, -1)
+    flat = labels.reshape(-1).long()
+    valid = (flat >= 0) & (flat < depth)
+    onehot = torch.zeros_like(grad.reshape(-1, depth)).scatter_(
+        1, flat.clamp(0, depth - 1).unsqueeze(1), valid.unsqueeze(1).to(grad.dtype))
+    return (grad - onehot.reshape(grad.shape)) / n
 
 
 class _Loss(Cell):
@@ -234,12 +257,10 @@ class SmoothL1Loss(_Loss):
 @ms_api("mindspore.nn.SoftmaxCrossEntropyWithLogits",
         torch="-(labels * log_softmax(logits)).sum(-1); sparse: torch.nn.functional.cross_entropy",
         deviations=(
-            "With sparse=True, 0.1 on CPU/GPU ignored `reduction` and, for is_grad=True (the "
-            "default), returned the gradient (softmax - onehot)/N instead of a loss; msnn computes "
-            "the device-independent (Ascend) loss on every device: per-sample losses, reduction "
-            "applied, is_grad accepted with no effect.",
-            "Sparse labels may have any integer dtype (0.1: int32); a label outside [0, C) gives "
-            "loss 0 like the Ascend one-hot path (0.1 CPU raised RuntimeError for negatives).",
+            "A label equal to C on device_target 'CPU' raises RuntimeError like a negative one "
+            "(0.1's CPU kernel checked label > C and read past the row).",
+            "Sparse labels may have any integer dtype (0.1: int32). On 'GPU' (no check in 0.1) "
+            "and 'Ascend' a label outside [0, C) gives loss 0, like the Ascend one-hot path.",
             "bfloat16 logits (torch autocast; 0.1 had no bfloat16) are accepted besides "
             "float16/float32.",
         ),
@@ -255,8 +276,14 @@ class SoftmaxCrossEntropyWithLogits(_Loss):
     labels allowed); with ``sparse=True`` the label is a class index (one-hot of depth C). The
     per-sample vector of shape :math:`(N,)` is then reduced by ``reduction``.
 
+    With ``sparse=True`` and ``context.device_target`` 'CPU' or 'GPU' when the cell is built, 0.1
+    ran a different kernel, and so does msnn: ``reduction`` is ignored; ``is_grad=False`` gives
+    the scalar batch mean :math:`\frac{1}{N}\sum_i \ell_i`; ``is_grad=True`` (the default) gives
+    the gradient :math:`(\text{softmax}(x) - \text{onehot}(y)) / N` of shape :math:`(N, C)`
+    instead of a loss (with a warning). 'Ascend' (0.1's default target) uses the path above.
+
     Args:
-        is_grad (bool): Kept for compatibility; it does not change the result (see Note).
+        is_grad (bool): On CPU/GPU with ``sparse=True``, return the gradient instead of the loss.
             Default: True.
         sparse (bool): Specifies whether labels use sparse format or not. Default: False.
         reduction (Union[str, None]): 'mean', 'sum', or None / 'none' for per-sample losses.
@@ -290,19 +317,30 @@ class SoftmaxCrossEntropyWithLogits(_Loss):
         [8.45863]
 
     Note:
-        0.1 on CPU/GPU with ``sparse=True`` ignored ``reduction`` and, with ``is_grad=True``,
-        returned a gradient instead of a loss. msnn computes the loss the same way on every device
-        (0.1's Ascend path); ``is_grad`` has no effect. A sparse label outside ``[0, C)`` gives 0.
+        The path depends on the device target when the cell is built, as in 0.1: train with
+        ``is_grad=False, sparse=True`` on CPU/GPU (0.1's own GPU and CPU scripts did). On 'CPU' a
+        label outside ``[0, C)`` raises RuntimeError (0.1 raised for negative labels); elsewhere it
+        gives loss 0.
     """
 
     def __init__(self, is_grad=True, sparse=False, reduction=None):
         super().__init__(reduction)
         self.is_grad = is_grad
         self.sparse = sparse
+        target = context.semantics_target()
+        self._kernel_path = sparse and target in ("CPU", "GPU")  # 0.1's SparseSoftmaxCrossEntropyWithLogits
+        self._check_labels = target == "CPU"
+        if self._kernel_path and is_grad:
+            warnings.warn("msnn: SoftmaxCrossEntropyWithLogits(is_grad=True, sparse=True) on device_target "
+                          f"{target!r} returns the gradient (softmax - onehot)/N, not a loss, as MindSpore 0.1 "
+                          "did; pass is_grad=False for the loss.", UserWarning, stacklevel=2)
 
     def construct(self, logits, labels):
         name = "SoftmaxCrossEntropyWithLogits"
         V.check_dtype(logits.dtype, "logits.dtype", name, _FLOAT16_32)
+        if self._kernel_path:
+            _check_sparse_labels(logits, labels, logits.shape[-1], name)
+            return _sparse_kernel_path(logits, labels, self.is_grad, self._check_labels)
         if self.sparse:
             _check_sparse_labels(logits, labels, logits.shape[-1], name)
             loss = _sparse_softmax_cross_entropy(logits, labels)

@@ -124,15 +124,12 @@ class DistributedGradReducer(Cell):
 
 
 def _mirror_mean():
-    """``mirror_mean`` of msnn.context's auto-parallel context when it has one, else True (DDP's mean)."""
+    """``mirror_mean`` of the auto-parallel context once the script set a parallel mode; True (DDP's
+    mean) for a process group started without one."""
     from .. import context  # pylint: disable=import-outside-toplevel
-    getter = getattr(context, "get_auto_parallel_context", None)
-    if getter is not None:
-        try:
-            return bool(getter("mirror_mean"))
-        except (ValueError, KeyError, TypeError):
-            pass
-    return True
+    if context.get_auto_parallel_context("parallel_mode") == "stand_alone":
+        return True
+    return context.get_auto_parallel_context("mirror_mean")
 
 
 def auto_reducer(parameters):

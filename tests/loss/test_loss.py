@@ -1,6 +1,7 @@
 """Losses: MindSpore 2.10 CPU goldens (values and input gradients) where 0.1's semantics did not
 change, NumPy references of spec §7 elsewhere, the seed examples and every error case."""
 import os
+import warnings
 
 import numpy as np
 import pytest
@@ -337,3 +338,78 @@ def test_SoftmaxCrossEntropyWithLogits_SmoothL1Loss_accept_bfloat16_for_autocast
     torch.testing.assert_close(out.float(), nn.SoftmaxCrossEntropyWithLogits(sparse=True).construct(logits, labels),
                                rtol=2e-2, atol=2e-2)
     assert nn.SmoothL1Loss().construct(logits.bfloat16(), logits.bfloat16()).dtype == torch.bfloat16
+
+
+def _sce_on(target, **kwargs):
+    """The loss built while ``device_target`` is ``target`` (set quietly: no CUDA warning)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "msnn: device_target", RuntimeWarning)
+        msnn.context.set_context(device_target=target)
+    return nn.SoftmaxCrossEntropyWithLogits(**kwargs)
+
+
+_LOGITS = np.array([[1.0, 2.0, 0.5], [0.1, -1.0, 3.0], [2.0, 2.0, 2.0], [0.0, 1.0, -1.0]], np.float32)
+_LABELS = np.array([1, 2, 0, 1], np.int32)
+
+
+def _np_sce(logits, labels):
+    z = logits - logits.max(-1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(-1, keepdims=True))
+    return -logp[np.arange(len(labels)), labels], np.exp(logp)
+
+
+@pytest.mark.parametrize("target", ["CPU", "GPU"])
+@pytest.mark.parametrize("reduction", [None, "none", "sum", "mean"])
+def test_SoftmaxCrossEntropyWithLogits_sparse_cpu_gpu_is_the_batch_mean_whatever_reduction(target, reduction):
+    loss = _sce_on(target, is_grad=False, sparse=True, reduction=reduction)
+    out = loss(Tensor(_LOGITS), Tensor(_LABELS))
+    per_sample, _ = _np_sce(_LOGITS, _LABELS)
+    assert out.shape == ()
+    np.testing.assert_allclose(out.asnumpy(), per_sample.mean(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("target", ["CPU", "GPU"])
+def test_SoftmaxCrossEntropyWithLogits_sparse_cpu_gpu_is_grad_returns_the_gradient(target):
+    with pytest.warns(UserWarning, match="returns the gradient"):
+        loss = _sce_on(target, sparse=True)  # is_grad=True is 0.1's default
+    out = loss(Tensor(_LOGITS), Tensor(_LABELS))
+    _, prob = _np_sce(_LOGITS, _LABELS)
+    onehot = np.eye(3, dtype=np.float32)[_LABELS]
+    np.testing.assert_allclose(out.asnumpy(), (prob - onehot) / 4, rtol=1e-6, atol=1e-7)
+
+
+def test_SoftmaxCrossEntropyWithLogits_sparse_ascend_keeps_per_sample_and_reduction():
+    loss = _sce_on("Ascend", sparse=True, reduction=None)
+    per_sample, _ = _np_sce(_LOGITS, _LABELS)
+    np.testing.assert_allclose(loss(Tensor(_LOGITS), Tensor(_LABELS)).asnumpy(), per_sample, rtol=1e-6)
+    loss = _sce_on("Ascend", sparse=True, is_grad=False, reduction="sum")
+    np.testing.assert_allclose(loss(Tensor(_LOGITS), Tensor(_LABELS)).asnumpy(), per_sample.sum(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("bad", [-1, 3])
+def test_SoftmaxCrossEntropyWithLogits_sparse_cpu_refuses_labels_out_of_range(bad):
+    loss = _sce_on("CPU", is_grad=False, sparse=True)
+    labels = _LABELS.copy()
+    labels[2] = bad
+    with pytest.raises(RuntimeError, match=f"For 'SoftmaxCrossEntropyWithLogits', the 'labels' must be in \\[0, 3\\) on device_target 'CPU', but got {bad}"):
+        loss(Tensor(_LOGITS), Tensor(labels))
+    # GPU: no check in 0.1; the out-of-range row counts 0 in the mean
+    gpu = _sce_on("GPU", is_grad=False, sparse=True)
+    per_sample, _ = _np_sce(_LOGITS, _LABELS)
+    per_sample[2] = 0.0
+    np.testing.assert_allclose(gpu(Tensor(_LOGITS), Tensor(labels)).asnumpy(), per_sample.mean(), rtol=1e-6)
+
+
+def test_SoftmaxCrossEntropyWithLogits_sparse_cpu_trains_on_the_scalar_mean():
+    """TrainOneStepCell's gradient on the CPU path is that of the batch mean (not N times larger)."""
+    np.random.seed(0)
+    net = nn.Dense(3, 3)
+    w0, b0 = net.weight.detach().clone(), net.bias.detach().clone()
+    step = nn.TrainOneStepCell(nn.WithLossCell(net, _sce_on("CPU", is_grad=False, sparse=True)),
+                               nn.SGD(net.trainable_params(), 1.0))
+    step.set_train()
+    step(Tensor(_LOGITS), Tensor(_LABELS))
+    x = torch.tensor(_LOGITS)
+    w = w0.clone().requires_grad_()
+    torch.nn.functional.cross_entropy(x @ w.t() + b0, torch.tensor(_LABELS).long()).backward()
+    torch.testing.assert_close(net.weight.detach(), w0 - w.grad, rtol=1e-5, atol=1e-6)
