@@ -1,8 +1,23 @@
-"""``python -m msnn SCRIPT [ARGS]``: run an unmodified MindSpore script on msnn."""
+"""``python -m msnn SCRIPT [ARGS]``: run an unmodified MindSpore script on msnn.
+
+An exception escaping the script prints its traceback from the script's own frames down, without
+the frames of this launcher and of the import alias.
+"""
+import os
 import runpy
 import sys
+import traceback
 
 from ._alias import install_alias
+
+_OWN_FILES = (os.path.abspath(__file__), os.path.join(os.path.dirname(os.path.abspath(__file__)), "_alias.py"))
+
+
+def _print_user_traceback(exc):
+    te = traceback.TracebackException.from_exception(exc)
+    frames = [f for f in te.stack if not f.filename.startswith("<frozen") and os.path.abspath(f.filename) not in _OWN_FILES]
+    te.stack = traceback.StackSummary.from_list(frames)
+    sys.stderr.write("".join(te.format()))
 
 
 def main(argv=None):
@@ -12,8 +27,14 @@ def main(argv=None):
         return 0 if argv else 2
     install_alias()
     sys.argv = list(argv)
-    sys.path.insert(0, __import__("os").path.dirname(__import__("os").path.abspath(argv[0])))
-    runpy.run_path(argv[0], run_name="__main__")
+    sys.path.insert(0, os.path.dirname(os.path.abspath(argv[0])))
+    try:
+        runpy.run_path(argv[0], run_name="__main__")
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # pylint: disable=broad-except
+        _print_user_traceback(exc)
+        return 1
     return 0
 
 

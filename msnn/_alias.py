@@ -35,11 +35,24 @@ class _AliasLoader(importlib.abc.Loader):
         pass
 
 
+def _not_provided(fullname):
+    return ModuleNotFoundError(
+        f"msnn does not provide {fullname}: msnn re-implements MindSpore 0.1's Python API on torch, "
+        "and compat_matrix.md (in the msnn repository) lists every module and name it provides.",
+        name=fullname)
+
+
 class _AliasFinder(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname, path=None, target=None):
         name = target_name(fullname)
-        if name is None or importlib.util.find_spec(name) is None:
+        if name is None:
             return None
+        try:
+            found = importlib.util.find_spec(name)
+        except ModuleNotFoundError:  # a parent package msnn lacks
+            found = None
+        if found is None:
+            raise _not_provided(fullname)
         return importlib.util.spec_from_loader(fullname, _AliasLoader(name))
 
 

@@ -119,7 +119,7 @@ def _cell(text):
 def _deviations(entry):
     text = " ".join(entry.deviations)
     if entry.unsupported:
-        text += (" " if text else "") + "Accepted with no effect (warns when set): " + "; ".join(
+        text += (" " if text else "") + "Accepted with no effect: " + "; ".join(
             f"{arg} ({why})" for arg, why in entry.unsupported.items()) + "."
     return text
 

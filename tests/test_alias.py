@@ -50,3 +50,21 @@ def test_install_alias_python_m_msnn_runs_script(tmp_path):
     res = subprocess.run([sys.executable, "-m", "msnn", str(script), "--flag"], capture_output=True, text=True,
                          cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))), check=True)
     assert res.stdout.strip() == "[3.0, 4.0] (2,) ['--flag']"
+
+
+def test_install_alias_missing_module_is_one_short_import_error(tmp_path):
+    msnn.install_alias()
+    import pytest  # pylint: disable=import-outside-toplevel
+    with pytest.raises(ModuleNotFoundError, match="msnn does not provide mindspore.no_such_module: .*compat_matrix.md") as info:
+        import mindspore.no_such_module  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
+    assert info.value.name == "mindspore.no_such_module"
+    with pytest.raises(ImportError, match="msnn does not provide mindspore.no_pkg: "):
+        import mindspore.no_pkg.sub  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
+    script = tmp_path / "uses_missing.py"
+    script.write_text("import mindspore.nn as nn\nimport mindspore.no_such_module\n")
+    res = subprocess.run([sys.executable, "-m", "msnn", str(script)], capture_output=True, text=True,
+                         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert res.returncode == 1
+    lines = res.stderr.strip().splitlines()
+    assert lines[-1].startswith("ModuleNotFoundError: msnn does not provide mindspore.no_such_module")
+    assert len(lines) <= 12, res.stderr

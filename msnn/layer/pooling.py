@@ -1,5 +1,4 @@
 """mindspore.nn.layer.pooling: MaxPool2d, AvgPool2d."""
-import warnings
 
 import torch.nn.functional as F
 
@@ -10,8 +9,8 @@ from ..cell import Cell
 
 __all__ = ["MaxPool2d", "AvgPool2d"]
 
-_PADDING_IGNORED = ("padding is validated (an int >= 0, else ValueError) and then ignored, as in "
-                    "MindSpore 0.1, whose pooling never used it; a non-zero value warns.")
+_PADDING_IGNORED = {"padding": "validated (an int >= 0, else ValueError) and then ignored, as in "
+                               "MindSpore 0.1, whose pooling never used it (pad_mode='same' pads)"}
 
 
 class _PoolNd(Cell):
@@ -30,9 +29,7 @@ class _PoolNd(Cell):
         self.stride = stride
         self.pad_mode = pad_mode
         self.padding = V.check_non_negative_int(padding, "padding", name, exc=ValueError)
-        if padding:
-            warnings.warn(f"For '{name}', padding={padding} has no effect: MindSpore 0.1's pooling "
-                          f"ignores it (use pad_mode='same' to pad).", UserWarning, stacklevel=3)
+        V.check_unsupported(padding, "padding", name, 0)
         self._same = mode == "SAME"
 
     def _valid_check(self, x):
@@ -45,7 +42,7 @@ class _PoolNd(Cell):
 
 
 @ms_api("mindspore.nn.MaxPool2d", torch="torch.nn.functional.max_pool2d",
-        deviations=(_PADDING_IGNORED,),
+        unsupported=_PADDING_IGNORED,
         doc_errors=("The doc says stride defaults to None and takes an int; the default is 1 and a "
                     "tuple of 2 ints is accepted. pad_mode is case-insensitive; 'pad' is refused.",))
 class MaxPool2d(_PoolNd):
@@ -115,8 +112,8 @@ class MaxPool2d(_PoolNd):
 
 
 @ms_api("mindspore.nn.AvgPool2d", torch="torch.nn.functional.avg_pool2d",
-        deviations=(_PADDING_IGNORED,
-                    "pad_mode 'same' divides by the number of real (unpadded) elements in the window, "
+        unsupported=_PADDING_IGNORED,
+        deviations=("pad_mode 'same' divides by the number of real (unpadded) elements in the window, "
                     "as 0.1's Ascend kernel and MindSpore 2.x do; 0.1's GPU kernel divided by "
                     "kernel_h * kernel_w."),
         doc_errors=("The doc says stride defaults to None and takes an int; the default is 1 and a "

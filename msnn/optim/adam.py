@@ -31,8 +31,9 @@ def _fixed_lr(opt, cls_name):
             "weight_decay > 0 is the L2 penalty g += weight_decay*loss_scale*w (before un-scaling) "
             "on parameters whose names contain neither 'beta' nor 'gamma'; 0.1 crashed at the "
             "first step (undefined decay_tf).",
-            "use_locking is accepted and has no effect: eager updates never race.",
         ),
+        unsupported={"use_locking": "eager updates never race, so there is nothing to lock "
+                                    "(results are the same either way)"},
         doc_errors=("learning_rate may also be an Iterable or a 1-d Tensor (dynamic), as in 0.1's "
                     "code.", "weight_decay > 0 crashed in 0.1; msnn implements the intended L2."))
 class Adam(Optimizer):

@@ -169,3 +169,15 @@ def test_AdamWeightDecayDynamicLR_list_learning_rate_type_error():
     w0, _ = R.make_case(steps=1)
     with pytest.raises(TypeError):
         nn.AdamWeightDecayDynamicLR(R.make_params(w0, R.NAMES, "cpu"), 4, [0.1, 0.2])
+
+
+def test_Adam_use_locking_is_declared_and_changes_nothing():
+    from msnn._api import REGISTRY  # pylint: disable=import-outside-toplevel
+    assert "use_locking" in REGISTRY["mindspore.nn.Adam"].unsupported
+    w0, grads = R.make_case()
+    outs = []
+    for locking in (False, True):
+        opt = nn.Adam(R.make_params(w0, R.NAMES, "cpu"), 0.1, 0.8, 0.9, 0.5, locking)
+        assert opt.use_locking is locking
+        outs.append(R.run_ms(opt, grads, "cpu", 1.0))
+    R.assert_traj(outs[1], outs[0])
