@@ -83,7 +83,8 @@ class Dropout(Cell):
         V.check_type(seed0, "seed0", name, int, exc=ValueError)
         V.check_type(seed1, "seed1", name, int, exc=ValueError)
         self.__dict__["keep_prob"] = Tensor(keep_prob)  # MindSpore keeps a Tensor; forward uses _p
-        self._p = T.keep_prob_to_p(float(keep_prob))
+        self._keep = float(keep_prob)
+        self._p = T.keep_prob_to_p(self._keep)
         self.seed0 = seed0
         self.seed1 = seed1
         self.dtype = dtype
@@ -103,9 +104,8 @@ class Dropout(Cell):
             return x
         if self._seed is None:
             return F.dropout(x, self._p, True)
-        keep = 1.0 - self._p
-        mask = torch.empty_like(x).bernoulli_(keep, generator=self._generator(x.device))
-        return x * mask.div_(keep)
+        mask = torch.empty_like(x).bernoulli_(self._keep, generator=self._generator(x.device))
+        return x * mask.div_(self._keep)
 
     def extend_repr(self):
         return 'keep_prob={}, Seed0={}, Seed1={}, dtype={}'.format(

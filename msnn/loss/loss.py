@@ -92,15 +92,13 @@ class _Loss(Cell):
     def __init__(self, reduction="mean"):
         super().__init__()
         name = type(self).__name__
-        if reduction is None:
-            reduction = "none"
-        if reduction not in _REDUCTIONS:
+        if reduction is not None and reduction not in _REDUCTIONS:
             if not hasattr(reduction, "lower"):
                 V.fail(name, "reduction", "None or one of 'mean', 'sum', 'none'", reduction, exc=AttributeError)
             V.check_in(reduction, "reduction", name, _REDUCTIONS)
         self._reduction = T.loss_reduction_to_torch(reduction)
-        self.average = reduction != "sum"
-        self.reduce = reduction != "none"
+        self.average = self._reduction != "sum"
+        self.reduce = self._reduction != "none"
 
     @staticmethod
     def get_axis(x):
