@@ -160,7 +160,7 @@ _PARALLEL_MODES = ("stand_alone", "data_parallel", "hybrid_parallel", "semi_auto
 _parallel = {k: d for k, (_, d) in _PARALLEL_TYPES_DEFAULTS.items()}
 # what scripts set through mindspore.parallel._auto_parallel_context (kept with the rest)
 _parallel_extra = {"all_reduce_fusion_split_indices": [], "device_num_is_set": False,
-                   "global_rank_is_set": False}
+                   "global_rank_is_set": False, "parameter_broadcast_is_set": False}
 
 
 @ms_api("mindspore.context.set_auto_parallel_context", torch="torch.distributed",
@@ -197,12 +197,22 @@ def set_auto_parallel_context(**kwargs):
         elif key == "global_rank":
             V.check_int(value, key, cls, lower=0, upper=4095)
             _parallel_extra["global_rank_is_set"] = True
+        elif key == "parameter_broadcast":
+            _parallel_extra["parameter_broadcast_is_set"] = True
         elif key == "parallel_mode":
             V.check_in(value, key, cls, _PARALLEL_MODES)
             if value in ("semi_auto_parallel", "auto_parallel"):
                 V.refuse(cls, key, value, "msnn replicates the network on every process "
                          "(data_parallel); it shards no operators")
         _parallel[key] = value
+
+
+def _note_world(device_num, global_rank):
+    """``communication.init``: the started group's size and rank, unless the script set them."""
+    if not _parallel_extra["device_num_is_set"]:
+        _parallel["device_num"] = device_num
+    if not _parallel_extra["global_rank_is_set"]:
+        _parallel["global_rank"] = global_rank
 
 
 @ms_api("mindspore.context.get_auto_parallel_context")
@@ -232,4 +242,4 @@ def reset_auto_parallel_context():
     """
     _parallel.update({k: d for k, (_, d) in _PARALLEL_TYPES_DEFAULTS.items()})
     _parallel_extra.update(all_reduce_fusion_split_indices=[], device_num_is_set=False,
-                           global_rank_is_set=False)
+                           global_rank_is_set=False, parameter_broadcast_is_set=False)

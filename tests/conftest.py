@@ -25,10 +25,12 @@ def _seed():
 def _fresh_context():
     """Every test starts from 0.1's context defaults (device_target 'Ascend', GRAPH_MODE, ...)."""
     from msnn import context  # pylint: disable=import-outside-toplevel
-    saved = (dict(context._context), dict(context._parallel), context._device)  # pylint: disable=protected-access
+    saved = (dict(context._context), dict(context._parallel), context._device, dict(context._parallel_extra))  # pylint: disable=protected-access
     yield
     context._context.clear()  # pylint: disable=protected-access
     context._context.update(saved[0])  # pylint: disable=protected-access
     context._parallel.clear()  # pylint: disable=protected-access
     context._parallel.update(saved[1])  # pylint: disable=protected-access
     context._device = saved[2]  # pylint: disable=protected-access
+    context._parallel_extra.clear()  # pylint: disable=protected-access
+    context._parallel_extra.update(saved[3])  # pylint: disable=protected-access

@@ -126,18 +126,28 @@ class DistributedGradReducer(Cell):
 def _mirror_mean():
     """``mirror_mean`` of the auto-parallel context once the script set a parallel mode; True (DDP's
     mean) for a process group started without one."""
-    from .. import context  # pylint: disable=import-outside-toplevel
-    if context.get_auto_parallel_context("parallel_mode") == "stand_alone":
+    from ..parallel import _utils  # pylint: disable=import-outside-toplevel
+    if _utils._get_parallel_mode() == "stand_alone":
         return True
-    return context.get_auto_parallel_context("mirror_mean")
+    return _utils._get_mirror_mean()
 
 
 def auto_reducer(parameters):
-    """The reducer TrainOneStep cells use: one when a process group with world size > 1 exists, else None.
+    """The reducer TrainOneStep cells use, or None.
 
-    MindSpore built it in DATA_PARALLEL/HYBRID_PARALLEL mode with ``mirror_mean`` and the device
-    number; msnn keys data parallelism on ``torch.distributed`` being initialised.
+    As 0.1: a reducer in 'data_parallel'/'hybrid_parallel' mode, with the context's ``mirror_mean``,
+    and the parameters broadcast from rank 0 first when ``parameter_broadcast`` applies (0.1's rule:
+    on by default in those modes), so every rank starts equal. msnn also reduces (with the mean) when
+    a script started a process group of more than one process and set no parallel mode.
     """
-    if _dist_ready() and dist.get_world_size() > 1:
-        return DistributedGradReducer(parameters, _mirror_mean(), dist.get_world_size())
-    return None
+    from ..parallel import _utils  # pylint: disable=import-outside-toplevel
+    mode = _utils._get_parallel_mode()
+    if not (_dist_ready() and dist.get_world_size() > 1):
+        return None
+    if mode not in ("stand_alone", "data_parallel", "hybrid_parallel"):
+        return None
+    if _utils._get_parameter_broadcast():
+        with torch.no_grad():
+            for p in parameters:
+                dist.broadcast(p.data, 0)
+    return DistributedGradReducer(parameters, _mirror_mean(), dist.get_world_size())
