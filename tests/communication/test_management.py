@@ -199,3 +199,34 @@ def test_a_dead_rank_makes_the_others_fail_not_hang():
     rc, out, err = results[0]
     assert "failed:" in out or rc != 0, (out, err[-2000:])
     assert "no error" not in out
+
+
+def test_get_group_size_and_get_local_rank_size_single_process():
+    M.init()
+    try:
+        assert M.get_group_size() == 1 and M.get_local_rank_size() == 1
+    finally:
+        M.release()
+
+
+def test_get_local_rank_size_needs_init():
+    with pytest.raises(RuntimeError, match="For 'get_local_rank_size'"):
+        M.get_local_rank_size()
+
+
+def test_get_group_rank_from_world_rank_needs_a_user_group():
+    M.init()
+    try:
+        with pytest.raises(ValueError, match="For 'get_group_rank_from_world_rank', the 'group' must be a group made"):
+            M.get_group_rank_from_world_rank(0, "missing")
+    finally:
+        M.release()
+
+
+def test_get_group_size_of_unknown_group_is_refused():
+    M.init()
+    try:
+        with pytest.raises(ValueError, match="For 'get_group_size'"):
+            M.get_group_size("missing")
+    finally:
+        M.release()

@@ -17,7 +17,7 @@ def test_auto_parallel_context_is_one_object_sharing_msnn_context_state():
     assert ctx.get_device_num() == 1 and not ctx.get_device_num_is_set()
 
 
-def test_AutoParallelContext_setters_and_checks():
+def test__AutoParallelContext_setters_and_checks():
     ctx = auto_parallel_context()
     ctx.set_mirror_mean(True)
     ctx.set_cast_before_mirror(False)
@@ -35,7 +35,7 @@ def test_AutoParallelContext_setters_and_checks():
     assert ctx.get_communication_backend() == "nccl"
 
 
-def test_AutoParallelContext_parameter_broadcast_rule():
+def test__AutoParallelContext_parameter_broadcast_rule():
     assert _utils._get_parameter_broadcast() is False               # stand_alone
     context.set_auto_parallel_context(parallel_mode="data_parallel")
     assert _utils._get_parameter_broadcast() is True                # data_parallel default (0.1)
