@@ -226,6 +226,7 @@ def affine_matrix(img, angle, translations, scale, shear):
 
 
 def _colorsys_map(fn, img, is_hwc):
+    img = np.asarray(img, dtype=np.float64)  # 2020's numpy promoted colorsys' arithmetic to float64
     a, b, c = (img[:, :, 0], img[:, :, 1], img[:, :, 2]) if is_hwc else (img[0], img[1], img[2])
     x, y, z = np.vectorize(fn)(a, b, c)
     return np.stack((x, y, z), axis=2 if is_hwc else 0)
