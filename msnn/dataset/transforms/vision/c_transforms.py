@@ -351,14 +351,14 @@ def _crop_box(rng, h_in, w_in, scale, ratio, max_attempts):
         aspect = float(np.float32(rng.uniform(ratio[0], ratio[1])))
         cw = _cv._lround(np.sqrt(h_in * w_in * s / aspect))  # pylint: disable=protected-access
         chh = _cv._lround(cw * aspect)  # pylint: disable=protected-access
-        if cw <= w_in and chh <= h_in:
+        if 0 < cw <= w_in and 0 < chh <= h_in:  # 0.1 also took an empty box, then failed to resize it
             break
     else:
         aspect = h_in / w_in
         s = float(np.float32(rng.uniform(scale[0], scale[1])))
         cw = _cv._lround(np.sqrt(h_in * w_in * s / aspect))  # pylint: disable=protected-access
-        chh = min(_cv._lround(cw * aspect), h_in)  # pylint: disable=protected-access
-        cw = min(cw, w_in)
+        chh = max(1, min(_cv._lround(cw * aspect), h_in))  # pylint: disable=protected-access
+        cw = max(1, min(cw, w_in))
     x = int(rng.integers(0, w_in - cw + 1))
     y = int(rng.integers(0, h_in - chh + 1))
     return x, y, chh, cw
@@ -385,9 +385,11 @@ def _crop_and_resize(op, img):
 
 _RRC_NOTE = ("As in 0.1's C++ op, the aspect ratio is drawn uniformly from ratio (not log-uniformly) and "
              "read as height/width.")
+_RRC_DEV = ("An attempt whose box rounds to 0 pixels is retried (0.1 accepted it and then failed to resize "
+            "it).")
 
 
-@ms_api(_P + "RandomResizedCrop", torch=_CV, deviations=(_RNG,), doc_errors=(_RRC_NOTE,))
+@ms_api(_P + "RandomResizedCrop", torch=_CV, deviations=(_RNG, _RRC_DEV), doc_errors=(_RRC_NOTE,))
 class RandomResizedCrop(_ImageOp):
     """Crop a random area (``scale`` of the image area, aspect ``ratio``) and resize it to ``size``.
 
@@ -603,6 +605,9 @@ class HWC2CHW(_ImageOp):
         (3, 32, 28)
     """
 
+    def __init__(self):
+        pass
+
     def __call__(self, img):
         if not isinstance(img, np.ndarray) or img.ndim != 3:
             C.image_error("HWC2CHW", "a <H,W,C> numpy array", img)
@@ -617,7 +622,7 @@ class HWC2CHW(_ImageOp):
         return np.ascontiguousarray(images.transpose(0, 3, 1, 2))
 
 
-@ms_api(_P + "RandomCropDecodeResize", torch=_CV, deviations=(_RNG,), doc_errors=(_RRC_NOTE,))
+@ms_api(_P + "RandomCropDecodeResize", torch=_CV, deviations=(_RNG, _RRC_DEV), doc_errors=(_RRC_NOTE,))
 class RandomCropDecodeResize(_ImageOp):
     """Decode an encoded image, then :class:`RandomResizedCrop` it.
 

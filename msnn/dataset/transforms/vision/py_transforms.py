@@ -137,6 +137,9 @@ class HWC2CHW(_PyOp):
         (3, 4, 5)
     """
 
+    def __init__(self):
+        pass
+
     def __call__(self, img):
         return util.hwc_to_chw(img, "HWC2CHW")
 
@@ -151,6 +154,9 @@ class ToPIL(_PyOp):
         >>> ToPIL()(np.zeros((4, 5, 3), np.uint8)).size
         (5, 4)
     """
+
+    def __init__(self):
+        pass
 
     def __call__(self, img):
         if util.is_pil(img):
@@ -170,6 +176,9 @@ class Decode(_PyOp):
         >>> img = Decode()(np.frombuffer(buf.getvalue(), np.uint8)); img.mode, img.size
         ('RGB', (5, 4))
     """
+
+    def __init__(self):
+        pass
 
     def __call__(self, img):
         try:
