@@ -119,7 +119,7 @@ def test_RandomColorAdjust_py_factors():
     # as in 0.1 every adjustment runs, hue 0 included: only PIL's HSV round trip changes the image
     np.testing.assert_array_equal(np.asarray(P.RandomColorAdjust()(IMG)), np.asarray(IMG.convert("HSV").convert("RGB")))
     with pytest.raises(ValueError, match="hue"):
-        P.RandomColorAdjust(hue=0.7)
+        P.RandomColorAdjust(hue=(0.2, 0.7))
 
 
 def test_RandomRotation_py():
