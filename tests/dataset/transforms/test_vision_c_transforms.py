@@ -321,3 +321,11 @@ def test_Resize_keeps_01_attributes():
     crop = V.RandomCrop(4, padding=(1, 2), padding_mode=Border.EDGE)
     assert crop.padding == (1, 2, 1, 2) and crop.padding_mode == "edge"
     assert "Resize(size=(32, 30)" in repr(op)
+
+
+def test_RandomColorAdjust_hue_number_is_checked_when_drawn():
+    op = V.RandomColorAdjust(hue=0.7)  # 0.1 bounded only a (min, max) pair, the kernel refused |hue| > 0.5
+    assert op.hue == (-0.7, 0.7)
+    with pytest.raises(RuntimeError, match="hue"):
+        for _ in range(50):
+            op(RGB)

@@ -72,15 +72,24 @@ def pad(img, top, bottom, left, right, border, fill_rgb):
     return keep_channels(out, img)
 
 
-def convert_scale(img, alpha, beta):
+_U8 = np.arange(256, dtype=np.float64)
+
+
+def convert_scale(img, alpha, beta, lut=None):
     """``cv::Mat::convertTo(CV_32F, alpha, beta)``: float32(x * float32(alpha) + float32(beta)), one
-    rounding (OpenCV fuses the multiply-add)."""
+    rounding (OpenCV fuses the multiply-add). ``lut``: the 256 results for uint8 input."""
+    if lut is not None and img.dtype == np.uint8:
+        return np.take(lut, img)
     a = np.float64(np.float32(alpha))
     b = np.float64(np.float32(beta))
     out = img.astype(np.float64)
     out *= a
     out += b
     return out.astype(np.float32)
+
+
+def convert_scale_lut(alpha, beta):
+    return convert_scale(_U8, alpha, beta)
 
 
 def normalize_coefficients(mean, std):
@@ -93,7 +102,17 @@ def normalize_coefficients(mean, std):
     return alpha, beta
 
 
-def normalize(img, alpha, beta):
+def normalize_lut(alpha, beta):
+    """The 3 x 256 results of :func:`normalize` for uint8 input, flattened."""
+    return normalize(np.repeat(_U8[:, None], 3, axis=1), alpha, beta).T.reshape(-1)
+
+
+_OFFSETS = np.array([0, 256, 512], dtype=np.intp)
+
+
+def normalize(img, alpha, beta, lut=None):
+    if lut is not None and img.dtype == np.uint8:
+        return np.take(lut, img + _OFFSETS)
     out = img.astype(np.float64)
     out *= alpha
     out += beta

@@ -179,17 +179,18 @@ class Normalize(_ImageOp):
         self.std = std
         alpha, beta = _cv.normalize_coefficients(mean, std)
         self._alpha, self._beta = alpha, beta
+        self._lut = _cv.normalize_lut(alpha, beta)  # uint8 input: a table lookup, same values
 
     def __call__(self, img):
         if not isinstance(img, np.ndarray) or img.ndim != 3 or img.shape[2] != 3:
             C.image_error("Normalize", "a <H,W,3> numpy array (3 channels, matching mean and std)", img)
-        return _cv.normalize(img, self._alpha, self._beta)
+        return _cv.normalize(img, self._alpha, self._beta, self._lut)
 
     def batch(self, images):
         """Normalize a stacked <N,H,W,3> batch at once (same values as one image at a time)."""
         if not isinstance(images, np.ndarray) or images.ndim != 4 or images.shape[3] != 3:
             C.image_error("Normalize", "a <N,H,W,3> numpy array", images)
-        return _cv.normalize(images, self._alpha, self._beta)
+        return _cv.normalize(images, self._alpha, self._beta, self._lut)
 
 
 def _parse_pad(padding):
@@ -494,7 +495,11 @@ class RandomColorAdjust(_ImageOp):
             lo, hi = float(np.float32(pair[0])), float(np.float32(pair[1]))
             if lo == hi == neutral:
                 continue
-            img = self._cv_call(fn, img, self._factor(pair))
+            factor = self._factor(pair)
+            if fn is _cv.adjust_hue and not -0.5 <= factor <= 0.5:
+                raise RuntimeError(f"For 'RandomColorAdjust', the hue factor must be in [-0.5, 0.5], but got "
+                                   f"{factor} (drawn from hue={self.hue}).")
+            img = self._cv_call(fn, img, factor)
         return img
 
 
@@ -559,11 +564,12 @@ class Rescale(_ImageOp):
         if not C._is_number(shift):  # pylint: disable=protected-access
             C.fail(TypeError, "Rescale", "shift", "a number", shift)
         self.shift = shift
+        self._lut = _cv.convert_scale_lut(rescale, shift)  # uint8 input: a table lookup, same values
 
     def __call__(self, img):
         if not isinstance(img, np.ndarray) or img.dtype.kind not in "uifb":
             C.image_error("Rescale", "a numeric numpy array", img)
-        return _cv.convert_scale(img, self.rescale, self.shift)
+        return _cv.convert_scale(img, self.rescale, self.shift, self._lut)
 
     batch = __call__
 

@@ -121,6 +121,8 @@ def random_resize_crop_box(rnd, img, scale, ratio, max_attempts):
 
 
 def adjust_hue(img, hue_factor):
+    if not -0.5 <= hue_factor <= 0.5:
+        raise ValueError(f"For 'RandomColorAdjust', the hue factor must be in [-0.5, 0.5], but got {hue_factor}.")
     if img.mode in {"L", "1", "I", "F"}:
         return img
     mode = img.mode
