@@ -29,6 +29,16 @@ def _images(min_side=1, max_side=20, channels=(1, 3)):
         lambda t: np.random.RandomState(t[3]).randint(0, 256, (t[0], t[1], t[2])).astype(np.uint8))
 
 
+def test_Inter_values_as_01():
+    assert [int(m) for m in (Inter.NEAREST, Inter.LINEAR, Inter.CUBIC)] == [0, 1, 2]
+    assert Inter.BILINEAR is Inter.LINEAR and Inter.BICUBIC is Inter.CUBIC and len(Inter) == 3
+
+
+def test_Border_values_as_01():
+    assert [b.value for b in Border] == ["constant", "edge", "reflect", "symmetric"]
+    assert isinstance(Border.EDGE, str) and Border("reflect") is Border.REFLECT
+
+
 # ---- numpy references of 0.1's formulas -------------------------------------------------------
 
 def test_Rescale_matches_convertTo_reference():

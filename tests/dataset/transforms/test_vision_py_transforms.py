@@ -27,12 +27,16 @@ def test_ComposeOp_chain_and_errors():
         P.ComposeOp([P.ToTensor()])()(IMG)
 
 
+def test_ToType_casts_numpy():
+    assert P.ToType(np.int16)(ARR).dtype == np.int16
+    np.testing.assert_array_equal(P.ToType(np.float32)(ARR), ARR.astype(np.float32))
+
+
 def test_ToTensor_ToType_HWC2CHW():
     out = P.ToTensor()(IMG)
     assert out.dtype == np.float32 and out.shape == (3, 12, 10)
     np.testing.assert_array_equal(out, (ARR.transpose(2, 0, 1) / 255.).astype(np.float32))
     assert P.ToTensor(np.float64)(ARR[:, :, 0]).shape == (1, 12, 10)
-    assert P.ToType(np.int16)(ARR).dtype == np.int16
     np.testing.assert_array_equal(P.HWC2CHW()(ARR), ARR.transpose(2, 0, 1))
     with pytest.raises(TypeError, match="ToTensor"):
         P.ToTensor()([1, 2])
@@ -130,25 +134,40 @@ def test_RandomRotation_py():
         P.RandomRotation(-1)
 
 
-def test_RandomOrder_RandomApply_RandomChoice():
-    _random.set_seed(11)
+def test_RandomOrder_both_orders():
     order = P.RandomOrder([lambda x: x + [1], lambda x: x + [2]])
-    apply_ = P.RandomApply([lambda x: x + 1], prob=0.5)
-    choice = P.RandomChoice([lambda x: 1, lambda x: 2])
-    _random.set_seed(None)
-    results = {tuple(order([])) for _ in range(40)}
-    assert results == {(1, 2), (2, 1)}
-    assert {apply_(0) for _ in range(40)} == {0, 1}
-    assert {choice(0) for _ in range(40)} == {1, 2}
-    assert P.RandomApply([lambda x: x + 1], prob=0.0)(0) == 0
+    assert {tuple(order([])) for _ in range(40)} == {(1, 2), (2, 1)}
     with pytest.raises(ValueError, match="transforms"):
         P.RandomOrder((lambda x: x,))
 
 
-def test_FiveCrop_TenCrop():
+def test_RandomApply_probability():
+    apply_ = P.RandomApply([lambda x: x + 1, lambda x: x * 10], prob=0.5)
+    assert {apply_(0) for _ in range(40)} == {0, 10}
+    assert P.RandomApply([lambda x: x + 1], prob=0.0)(0) == 0
+    with pytest.raises(ValueError, match="prob"):
+        P.RandomApply([lambda x: x], prob=2)
+
+
+def test_RandomChoice_picks_one():
+    choice = P.RandomChoice([lambda x: 1, lambda x: 2])
+    assert {choice(0) for _ in range(40)} == {1, 2}
+
+
+def test_RandomChoice_seeded_sequences_repeat():
+    _random.set_seed(11)
+    a, b = P.RandomChoice([lambda x: 1, lambda x: 2]), P.RandomChoice([lambda x: 1, lambda x: 2])
+    _random.set_seed(None)
+    assert [a(0) for _ in range(20)] == [b(0) for _ in range(20)]
+
+
+def test_FiveCrop_corners_and_centre():
     crops = [np.asarray(c) for c in P.FiveCrop((4, 3))(IMG)]
     for got, want in zip(crops, (ARR[:4, :3], ARR[:4, -3:], ARR[-4:, :3], ARR[-4:, -3:], ARR[4:8, 4:7])):
         np.testing.assert_array_equal(got, want)
+
+
+def test_TenCrop_flipped_half():
     ten = P.TenCrop((4, 3), use_vertical_flip=True)(IMG)
     assert len(ten) == 10
     np.testing.assert_array_equal(np.asarray(ten[5]), ARR[::-1][:4, :3])
@@ -156,15 +175,22 @@ def test_FiveCrop_TenCrop():
         P.FiveCrop(20)(IMG)
 
 
-def test_Grayscale_RandomGrayscale():
+def test_Grayscale_one_or_three_channels():
     gray = np.asarray(P.Grayscale()(IMG))
     np.testing.assert_array_equal(gray, np.asarray(IMG.convert("L")))
     three = np.asarray(P.Grayscale(3)(IMG))
     assert three.shape == (12, 10, 3) and (three == gray[:, :, None]).all()
-    assert np.asarray(P.RandomGrayscale(1.0)(IMG)).shape == (12, 10, 3)
-    assert P.RandomGrayscale(0.0)(IMG) is IMG
     with pytest.raises(ValueError, match="num_output_channels"):
         P.Grayscale(2)
+
+
+def test_RandomGrayscale_keeps_channels():
+    out = np.asarray(P.RandomGrayscale(1.0)(IMG))
+    assert out.shape == (12, 10, 3)
+    np.testing.assert_array_equal(out[:, :, 0], np.asarray(IMG.convert("L")))
+    assert P.RandomGrayscale(0.0)(IMG) is IMG
+    gray = IMG.convert("L")
+    assert P.RandomGrayscale(1.0)(gray).mode == "L"
 
 
 @pytest.mark.parametrize("mode", list(Border))
@@ -180,12 +206,18 @@ def test_RandomPerspective_identity_and_shape():
     assert P.RandomPerspective(0.5, 0.0)(IMG) is IMG
 
 
-def test_RandomErasing_and_Cutout():
+def test_RandomErasing_fills_a_box():
     chw = np.ones((3, 20, 20), np.float32)
     out = P.RandomErasing(prob=1.0, value=(1, 2, 3))(chw)
     changed = np.any(out != chw, axis=0)
     assert changed.any() and np.all(out[0][changed] == 1) and np.all(out[2][changed] == 3)
     assert np.all(chw == 1)  # not in place by default
+    ys, xs = np.nonzero(changed)
+    assert changed.sum() == (ys.max() - ys.min() + 1) * (xs.max() - xs.min() + 1)  # one rectangle
+
+
+def test_Cutout_zeroes_clipped_squares():
+    chw = np.ones((3, 20, 20), np.float32)
     out = P.Cutout(4, 2)(chw)
     assert ((out == 0).all(axis=0)).sum() <= 32
     with pytest.raises(ValueError, match="value"):
@@ -227,6 +259,12 @@ def test_MixUp_formula():
     np.testing.assert_allclose(first, img)  # the first batch has no predecessor
     with pytest.raises(ValueError, match="alpha"):
         P.MixUp(3, 0)
+
+
+def test_HsvToRgb_reference():
+    hsv = RNG.rand(4, 5, 3)
+    out = P.HsvToRgb(is_hwc=True)(hsv)
+    np.testing.assert_allclose(out[2, 3], colorsys.hsv_to_rgb(*hsv[2, 3]))
 
 
 def test_RgbToHsv_HsvToRgb_roundtrip():
