@@ -71,9 +71,17 @@ class ComposeOp(_PyOp):
         self.transforms = transforms
 
     def __call__(self):
-        return self._compose
+        return _Composed(self.transforms)
 
-    def _compose(self, img):
+
+class _Composed:
+    """The callable ``ComposeOp(...)()`` returns (an object, so that the dataset engine can reach and
+    reseed the random transforms it holds in each worker)."""
+
+    def __init__(self, transforms):
+        self.transforms = transforms
+
+    def __call__(self, img):
         if not isinstance(img, np.ndarray):
             raise TypeError(f"For 'ComposeOp', the input must be a numpy array, but got {type(img).__name__}.")
         for transform in self.transforms:
