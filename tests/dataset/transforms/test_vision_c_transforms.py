@@ -130,6 +130,16 @@ def test_Resize_smaller_edge_rounds_like_01():
     np.testing.assert_array_equal(V.Resize((4, 4)).batch(np.stack([RGB, RGB])), np.stack([V.Resize((4, 4))(RGB)] * 2))
 
 
+@pytest.mark.parametrize("mode", list(Inter))
+@pytest.mark.parametrize("shape,dtype", [((600, 28, 28, 1), np.uint8), ((5, 9, 11, 3), np.uint8),
+                                         ((4, 9, 11, 3), np.float32)])
+def test_Resize_batch_equals_per_image(mode, shape, dtype):
+    batch = (np.random.RandomState(1).rand(*shape) * 255).astype(dtype)
+    op = V.Resize((32, 30), mode)
+    np.testing.assert_array_equal(op.batch(batch), np.stack([op(img) for img in batch]))
+    assert V.Resize(16, mode).batch(batch[:2]).shape[1:3] == V.Resize(16, mode)(batch[0]).shape[:2]
+
+
 # ---- random families -------------------------------------------------------------------------
 
 @settings(max_examples=30, deadline=None)
