@@ -13,6 +13,9 @@ upscaled to 28x28 (MNIST-like). Where 2.10 changed 0.1's semantics (Normalize's 
 on float input, bicubic Resize) the test compares with a tolerance or a numpy reference of 0.1's
 code instead; see tests/dataset/transforms/test_vision_goldens.py.
 
+msnn reproduces these with opencv-python-headless 4.x (4.14 measured): OpenCV 5.0 changed
+warpAffine's rounding, and its RandomRotation outputs differ from these by up to 246 on edge pixels.
+
 Output: tests/data/vision_goldens.npz, keys ``in_<name>`` (inputs) and ``out_<case>`` (outputs).
 """
 import io
@@ -119,6 +122,16 @@ def main():
         data[f"out_{case}"] = np.asarray(op(ins[im]))
     for case, im, fn in py_cases():
         data[f"out_{case}"] = np.asarray(fn(ins[im]))
+    # the example pipelines' deterministic image chains (lenet_mnist, resnet50/vgg16 cifar10 eval)
+    lenet = [v.Resize((32, 32), Inter.LINEAR), v.Rescale(1.0 / 255.0, 0.0),
+             v.Rescale(1 / 0.3081, -1 * 0.1307 / 0.3081), v.HWC2CHW()]
+    cifar = [v.Resize((20, 16), Inter.LINEAR), v.Rescale(1.0 / 255.0, 0.0),
+             v.Normalize([0.4914, 0.4822, 0.4465], [0.2023, 0.1994, 0.2010], True), v.HWC2CHW()]
+    for case, im, chain in (("chain_lenet_digit", "digit", lenet), ("chain_cifar_rgb", "rgb", cifar)):
+        x = ins[im]
+        for op in chain:
+            x = op(x)
+        data[f"out_{case}"] = np.asarray(x)
     data["out_OneHot_5"] = np.stack([t.OneHot(5)(np.array(k, np.int32)) for k in range(5)])
     np.savez_compressed(OUT, **data)
     print(f"wrote {OUT}: {len(data)} arrays, {os.path.getsize(OUT)} bytes")

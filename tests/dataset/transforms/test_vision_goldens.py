@@ -162,3 +162,25 @@ def test_Normalize_golden_py():
 
 def test_RgbToHsv_golden_py():
     _check("py_RgbToHsv_chw", "chw", P.RgbToHsv(False), atol=1e-6)
+
+
+def _chain(ops):
+    def run(x):
+        for op in ops:
+            x = op(x)
+        return x
+    return run
+
+
+def test_Rescale_golden_lenet_pipeline():
+    # example/lenet_mnist/dataset.py's image ops, in order
+    _check("chain_lenet_digit", "digit", _chain([V.Resize((32, 32), interpolation=Inter.LINEAR),
+                                                 V.Rescale(1.0 / 255.0, 0.0),
+                                                 V.Rescale(1 / 0.3081, -1 * 0.1307 / 0.3081), V.HWC2CHW()]))
+
+
+def test_Normalize_golden_cifar_pipeline():
+    # example/resnet50_cifar10/dataset.py's deterministic image ops (2.10's Normalize formula: tolerance)
+    _check("chain_cifar_rgb", "rgb", _chain([V.Resize((20, 16)), V.Rescale(1.0 / 255.0, 0.0),
+                                             V.Normalize([0.4914, 0.4822, 0.4465], [0.2023, 0.1994, 0.2010]),
+                                             V.HWC2CHW()]), atol=2e-6)
