@@ -102,9 +102,10 @@ def test_CenterCrop_reference():
     np.testing.assert_array_equal(out, np.pad(RGB, ((2, 1), (0, 0), (0, 0)))[:, 2:8])
 
 
-def test_RandomColorAdjust_brightness_reference():
-    out = V.RandomColorAdjust(brightness=(1.3, 1.3))(RGB)
-    np.testing.assert_array_equal(out, np.clip(np.rint(RGB.astype(np.float32) * np.float32(1.3)), 0, 255))
+@pytest.mark.parametrize("alpha", [0.0, 0.35, 0.5, 1.3, 1.75, 2.9])
+def test_RandomColorAdjust_brightness_reference(alpha):
+    out = V.RandomColorAdjust(brightness=(alpha, alpha))(RGB)
+    np.testing.assert_array_equal(out, np.clip(np.rint(RGB.astype(np.float32) * np.float32(alpha)), 0, 255))
 
 
 def test_RandomColorAdjust_identity_and_errors():

@@ -120,7 +120,9 @@ def normalize(img, alpha, beta, lut=None):
 
 
 def adjust_brightness(img, alpha):
-    """``input_img * alpha``: convertTo(same type, alpha), saturated."""
+    """``input_img * alpha``: convertTo(same type, alpha), saturated and rounded half to even."""
+    if img.dtype == np.uint8 and alpha >= 0:  # x * alpha >= 0: convertScaleAbs is that convertTo
+        return keep_channels(cv2.convertScaleAbs(img, alpha=float(np.float32(alpha))), img)
     return _saturate_like(img.astype(np.float32) * np.float32(alpha), img.dtype)
 
 
@@ -153,9 +155,7 @@ def adjust_saturation(img, alpha):
 def adjust_hue(img, hue):
     """Shift H of HSV_FULL by ``uint8(hue * 255)`` (truncated, wrapping), as 0.1's AdjustHue."""
     hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV_FULL)
-    shift = int(np.float32(hue) * np.float32(255)) & 0xFF
-    h = hsv[:, :, 0]
-    hsv[:, :, 0] = (h.astype(np.uint16) + shift).astype(np.uint8)
+    hsv[:, :, 0] += np.uint8(int(np.float32(hue) * np.float32(255)) & 0xFF)  # uint8: wraps modulo 256
     return cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB_FULL)
 
 
