@@ -1,0 +1,1 @@
+"""mindspore.dataset (placeholder: the dataset engine lands separately)."""
