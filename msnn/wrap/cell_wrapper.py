@@ -23,7 +23,7 @@ __all__ = ["WithLossCell", "WithGradCell", "WithEvalCell", "TrainOneStepCell", "
 
 def _weight_grads(outputs, weights, grad_outputs):
     """d(outputs)/d(weights) · grad_outputs; zeros for weights the outputs do not use."""
-    return torch.autograd.grad(outputs, weights, grad_outputs, allow_unused=True, materialize_grads=True)
+    return torch.autograd.grad(outputs, tuple(weights), grad_outputs, allow_unused=True, materialize_grads=True)
 
 
 @ms_api("mindspore.nn.WithLossCell", torch="loss_fn(backbone(data), label)")
@@ -241,11 +241,12 @@ class TrainOneStepCell(Cell):
 
     def construct(self, data, label):
         loss = self.network(data, label)
+        out = loss.detach()  # taken before the gradient consumes the graph (torch.compile traces it)
         grads = _weight_grads(loss, self.weights, torch.full_like(loss, self.sens))
         if self.reducer_flag:
             grads = self.grad_reducer(grads)
         self.optimizer(grads)
-        return loss.detach()
+        return out
 
 
 @ms_api("mindspore.nn.ParameterUpdate", torch="with torch.no_grad(): param.copy_(x)",
