@@ -1653,7 +1653,7 @@ class _ScatterNdUpdateGrad(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, index, update):  # pylint: disable=arguments-differ
         ctx.index = index
-        out = x.clone()
+        out = torch.clone(x.detach())
         out[index] = update
         return out
 
