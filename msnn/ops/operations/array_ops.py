@@ -32,6 +32,7 @@ _P = "mindspore.ops.operations."
 _Tensor = torch.Tensor
 _dtype_of = torch._C.TensorBase.dtype.__get__  # the real torch.dtype, also for msnn.Tensor
 _INT_DTYPES = (torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8)
+_INT_SET = frozenset(_INT_DTYPES)
 _NUMBER_OR_BOOL = mstype.number_type + (mstype.bool_,)
 
 
@@ -234,6 +235,11 @@ class IsSubClass(PrimitiveWithInfer):
         (True, False)
         >>> P.IsSubClass()(msnn.float16, mstype.float_type)
         True
+
+    Note:
+        msnn dtypes are torch dtypes without 0.1's abstract type hierarchy: a dtype
+        family is one of the tuples of ``msnn.common.dtype`` (``int_type``,
+        ``float_type``, ``number_type``).
     """
 
     @prim_attr_register
@@ -261,6 +267,10 @@ class IsInstance(PrimitiveWithInfer):
         True
         >>> P.IsInstance()(1.5, msnn.float64)
         True
+
+    Note:
+        A Python int is int64 and a float float64 (numpy's inference, as ``msnn.Tensor``
+        uses); 0.1's graph typed them Int32/Float32.
     """
 
     @prim_attr_register
@@ -480,22 +490,30 @@ class GatherV2(PrimitiveWithInfer):
         self.init_prim_io_names(inputs=['params', 'indices', 'axis'], outputs=['output'])
 
     def __call__(self, params, indices, axis):
-        if not isinstance(params, _Tensor):
-            V.check_tensor(params, "input_params", "GatherV2")
-        if not isinstance(indices, _Tensor):
-            V.check_tensor(indices, "input_indices", "GatherV2")
-        if _dtype_of(indices) not in _INT_DTYPES:
-            _int_dtype(indices, "input_indices", "GatherV2")
-        _int(axis, "axis", "GatherV2", TypeError)
-        rank = params.dim()
-        if not -rank <= axis < rank:
-            V.fail("GatherV2", "axis", f"an int in [{-rank}, {rank})", axis)
+        try:
+            rank = params.dim()
+            ok = indices.dtype in _INT_SET and type(axis) is int and -rank <= axis < rank  # pylint: disable=unidiomatic-typecheck
+        except AttributeError:
+            ok = False
+        if not ok:
+            self._check(params, indices, axis)
         if indices.dim() == 1:
             return torch.index_select(params, axis, indices)
         axis %= rank
         shape = params.shape
         out = torch.index_select(params, axis, indices.reshape(-1))
         return out.reshape(shape[:axis] + indices.shape + shape[axis + 1:])
+
+    @staticmethod
+    def _check(params, indices, axis):
+        if not isinstance(params, _Tensor):
+            V.check_tensor(params, "input_params", "GatherV2")
+        if not isinstance(indices, _Tensor):
+            V.check_tensor(indices, "input_indices", "GatherV2")
+        _int_dtype(indices, "input_indices", "GatherV2")
+        _int(axis, "axis", "GatherV2", TypeError)
+        rank = params.dim()
+        V.fail("GatherV2", "axis", f"an int in [{-rank}, {rank})", axis)
 
 
 @ms_api(_P + "Split", torch="torch.split")
@@ -588,6 +606,10 @@ class TruncatedNormal(PrimitiveWithInfer):
         >>> out = P.TruncatedNormal()(msnn.Tensor(np.array([1, 2, 3])))
         >>> out.shape, out.dtype, bool((out.abs() <= 2).all())
         (torch.Size([1, 2, 3]), torch.float32, True)
+
+    Note:
+        A non-zero ``seed`` seeds a generator owned by the primitive (reproducible, but
+        not 0.1's device stream); ``seed=0`` draws from torch's global RNG.
     """
 
     @prim_attr_register
@@ -874,6 +896,11 @@ class Argmax(PrimitiveWithInfer):
         >>> from msnn.ops import operations as P
         >>> P.Argmax()(msnn.Tensor(np.array([2.0, 3.1, 1.2]))).item()
         1
+
+    Note:
+        The index dtype is ``output_type``, int64 by default as 0.1's Python operator
+        declared (its Ascend kernel produced int32): pass ``output_type=msnn.int32`` for
+        int32.
     """
 
     @prim_attr_register
@@ -913,6 +940,10 @@ class Argmin(PrimitiveWithInfer):
         >>> from msnn.ops import operations as P
         >>> P.Argmin()(msnn.Tensor(np.array([2.0, 3.1, 1.2]))).item()
         2
+
+    Note:
+        The index dtype is ``output_type``, int64 by default as 0.1's Python operator
+        declared.
     """
 
     @prim_attr_register
@@ -1017,6 +1048,10 @@ class Tile(PrimitiveWithInfer):
         >>> from msnn.ops import operations as P
         >>> P.Tile()(msnn.Tensor(np.array([[1, 2]]), msnn.int32), (2, 2)).tolist()
         [[1, 2, 1, 2], [1, 2, 1, 2]]
+
+    Note:
+        Every dtype is accepted; 0.1 refused all but int16, int32, bool, float16 and
+        float32 (a kernel limit).
     """
 
     @prim_attr_register
@@ -1057,6 +1092,10 @@ class UnsortedSegmentSum(PrimitiveWithInfer):
         >>> ids = msnn.Tensor(np.array([0, 0, 1, 2]), msnn.int32)
         >>> P.UnsortedSegmentSum()(x, ids, 4).tolist()
         [3.0, 3.0, 4.0, 0.0]
+
+    Note:
+        msnn differentiates it (the gradient gathers the output gradient); 0.1
+        registered no bprop. Ids outside ``[0, num_segments)`` are ignored.
     """
 
     @prim_attr_register
@@ -1132,14 +1171,17 @@ class Concat(PrimitiveWithInfer):
         _int(axis, "axis", "Concat")
 
     def __call__(self, input_x):
-        if type(input_x) in (tuple, list) and len(input_x) > 1:
-            dt = _dtype_of(input_x[0]) if isinstance(input_x[0], _Tensor) else None
-            if dt is not None and all(isinstance(x, _Tensor) and _dtype_of(x) == dt for x in input_x):
-                try:
-                    if input_x[0].dim():
-                        return torch.cat(input_x, self.axis)
-                except (RuntimeError, IndexError):
-                    pass
+        try:
+            out = torch.cat(input_x, self.axis)
+        except (RuntimeError, TypeError, IndexError, ValueError):
+            out = None
+        if out is not None:
+            dt = out.dtype
+            for t in input_x:
+                if t.dtype is not dt:
+                    break
+            else:
+                return out
         _concat_offset("Concat", input_x, self.axis)
         return torch.cat(tuple(input_x), self.axis)
 
@@ -1156,6 +1198,10 @@ class Slice(PrimitiveWithInfer):
         >>> x = msnn.Tensor(np.arange(18).reshape(3, 2, 3).astype(np.int32))
         >>> P.Slice()(x, (1, 0, 0), (1, 1, 3)).tolist()
         [[[6, 7, 8]]]
+
+    Note:
+        A ``size`` entry of -1 takes the rest of that dimension (TensorFlow's Slice),
+        which 0.1's shape inference did not handle.
     """
 
     @prim_attr_register
@@ -1184,17 +1230,20 @@ class Slice(PrimitiveWithInfer):
         return tuple(index)
 
     def __call__(self, x, begin, size):
+        try:
+            hit = self._cache.get((begin, size))
+        except TypeError:
+            hit = None
+        if hit is not None and hit[0] == x.shape:
+            return x[hit[1]]
         if not isinstance(x, _Tensor):
             V.check_tensor(x, "x", "Slice")
+        index = self._index(x, begin, size)
         try:
-            key = (begin, size, x.shape)
-            index = self._cache.get(key)
+            if len(self._cache) < 64:
+                self._cache[(begin, size)] = (x.shape, index)
         except TypeError:
-            key, index = None, None
-        if index is None:
-            index = self._index(x, begin, size)
-            if key is not None and len(self._cache) < 64:
-                self._cache[key] = index
+            pass
         return x[index]
 
 
@@ -1251,18 +1300,21 @@ class Select(PrimitiveWithInfer):
         pass
 
     def __call__(self, cond, x, y):
-        if not (isinstance(cond, _Tensor) and isinstance(x, _Tensor) and isinstance(y, _Tensor)):
-            for arg, v in (("input_x", cond), ("input_y", x), ("input_z", y)):
-                V.check_tensor(v, arg, "Select")
+        try:
+            if cond.dtype is torch.bool and x.dtype is y.dtype and cond.shape == x.shape == y.shape:
+                return torch.where(cond, x, y)
+        except AttributeError:
+            pass
+        for arg, v in (("input_x", cond), ("input_y", x), ("input_z", y)):
+            V.check_tensor(v, arg, "Select")
         if cond.shape != x.shape or x.shape != y.shape:
             V.fail("Select", "input_x, input_y and input_z", "of the same shape",
                    V._Raw(f"{tuple(cond.shape)}, {tuple(x.shape)}, {tuple(y.shape)}"))  # pylint: disable=protected-access
         if _dtype_of(cond) is not torch.bool:
             V.fail("Select", "input_x", "a bool Tensor", V._Raw(f"dtype {_name(_dtype_of(cond))}"))  # pylint: disable=protected-access
-        if _dtype_of(x) != _dtype_of(y):
-            V.fail("Select", "input_z", f"of dtype {_name(_dtype_of(x))} like input_y",
-                   V._Raw(_name(_dtype_of(y))), TypeError)  # pylint: disable=protected-access
-        return torch.where(cond, x, y)
+        V.fail("Select", "input_z", f"of dtype {_name(_dtype_of(x))} like input_y",
+               V._Raw(_name(_dtype_of(y))), TypeError)  # pylint: disable=protected-access
+        return None
 
     def infer_shape(self, cond_shape, x_shape, y_shape):
         """The output shape (all three must be equal)."""
@@ -1369,6 +1421,11 @@ class StridedSlice(PrimitiveWithInfer):
         >>> out = P.StridedSlice()(x, (1, 0, 0), (2, 1, 3), (1, 1, 1))
         >>> out.shape, out.tolist()
         (torch.Size([1, 1, 3]), [[[3, 3, 3]]])
+
+    Note:
+        Masks follow TensorFlow's strided_slice bit by bit, as 0.1's kernels did. 0.1's
+        Python shape inference applied a non-zero begin/end mask to every dimension and
+        refused some valid slices; msnn does not reproduce those inference bugs.
     """
 
     @prim_attr_register
@@ -1519,6 +1576,9 @@ class ScatterNd(PrimitiveWithInfer):
         >>> idx = msnn.Tensor(np.array([[0, 1], [1, 1]]), msnn.int32)
         >>> np.round(P.ScatterNd()(idx, upd, (3, 3)).double().numpy(), 4).tolist()
         [[0.0, 3.2, 0.0], [0.0, 1.1, 0.0], [0.0, 0.0, 0.0]]
+
+    Note:
+        Duplicate indices add up (TensorFlow's scatter_nd).
     """
 
     @prim_attr_register

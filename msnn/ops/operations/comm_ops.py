@@ -69,6 +69,10 @@ def _torch_group(group):
     return lookup(group)
 
 
+# the cheap per-call test (bool() is False: a torch build without torch.distributed)
+_is_initialized = torch.distributed.is_initialized if torch.distributed.is_available() else bool
+
+
 def _distributed(group):
     """The torch group when more than one process takes part, else False."""
     dist = torch.distributed
@@ -178,9 +182,11 @@ class AllReduce(PrimitiveWithInfer):
     def __call__(self, x):
         if not isinstance(x, torch.Tensor):
             V.check_tensor(x, "input_x", "AllReduce")
-        if _dtype_of(x) is torch.bool:
+        if x.dtype is torch.bool:
             V.fail("AllReduce", "input_x", "a Tensor of a number dtype", V._Raw("dtype Bool"),  # pylint: disable=protected-access
                    TypeError)
+        if not _is_initialized():
+            return x
         active = _distributed(self.group)
         if not active:
             return x
@@ -226,6 +232,10 @@ class AllGather(PrimitiveWithInfer):
         >>> op = P.AllGather()
         >>> op.rank, op.rank_size, tuple(op(msnn.Tensor(np.ones([2, 8]), msnn.float32)).shape)
         (0, 1, (2, 8))
+
+    Note:
+        Runs eagerly (0.1's PyNative call raised NotImplementedError); one process
+        returns the input.
     """
 
     @prim_attr_register
@@ -285,6 +295,11 @@ class ReduceScatter(PrimitiveWithInfer):
         >>> from msnn.ops import operations as P
         >>> tuple(P.ReduceScatter()(msnn.Tensor(np.ones([2, 8]), msnn.float32)).shape)
         (2, 8)
+
+    Note:
+        Runs eagerly (0.1's PyNative call raised NotImplementedError); one process
+        returns the input. msnn gives it a gradient (AllGather of the output gradient);
+        0.1 had none.
     """
 
     @prim_attr_register

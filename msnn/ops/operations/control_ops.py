@@ -30,6 +30,10 @@ class ControlDepend(Primitive):
         >>> data, step = torch.ones(2), torch.zeros(1)
         >>> P.ControlDepend(depend_mode=1)(data, step) is data
         True
+
+    Note:
+        msnn executes eagerly in program order, so ``src`` already ran before ``dst``:
+        the call only returns ``src``.
     """
 
     @prim_attr_register
@@ -55,6 +59,10 @@ class GeSwitch(PrimitiveWithInfer):
         >>> from msnn.ops import operations as P
         >>> P.GeSwitch().infer_shape([2, 3], [])
         ([2, 3], [2, 3])
+
+    Note:
+        Calling it raises ``NotImplementedError`` (an ``UnsupportedError``): write the
+        branch as a Python ``if``.
     """
 
     @prim_attr_register
@@ -91,6 +99,9 @@ class Merge(PrimitiveWithInfer):
         >>> from msnn.ops import operations as P
         >>> P.Merge().infer_dtype((msnn.float32, msnn.float32))
         (torch.float32, torch.int32)
+
+    Note:
+        Calling it raises ``NotImplementedError`` (an ``UnsupportedError``).
     """
 
     @prim_attr_register

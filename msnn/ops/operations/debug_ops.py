@@ -58,6 +58,10 @@ class ScalarSummary(_Summary):
         >>> import torch
         >>> from msnn.ops import operations as P
         >>> P.ScalarSummary()("loss", torch.tensor(0.5))
+
+    Note:
+        The value goes to ``msnn.train.summary._record`` when that module exists;
+        otherwise the call only checks its inputs.
     """
 
     _kind = "scalar"
@@ -169,6 +173,10 @@ class Print(PrimitiveWithInfer):
         >>> P.Print()("x:", torch.tensor([1, 2]))
         x:
         [1 2]
+
+    Note:
+        Each input is printed on its own line (a tensor as its numpy array); 0.1's
+        device print used its own tensor header format. It returns None.
     """
 
     @prim_attr_register

@@ -285,6 +285,10 @@ class IOU(PrimitiveWithInfer):
         >>> gt = torch.tensor([[1., 1., 9., 12.]])
         >>> round(P.IOU()(anchor, gt).item(), 4), round(P.IOU('iof')(anchor, gt).item(), 4)
         (0.6475, 0.8333)
+
+    Note:
+        Every floating dtype is accepted; 0.1 accepted float16 only (an Ascend kernel
+        limit).
     """
 
     @prim_attr_register

@@ -32,6 +32,10 @@ class RandomChoiceWithMask(PrimitiveWithInfer):
         (torch.Size([4, 2]), torch.int32, [True, True, True, False])
         >>> sorted(map(tuple, index[mask].tolist()))
         [(0, 0), (1, 1), (2, 2)]
+
+    Note:
+        A non-zero ``seed``/``seed2`` seeds a generator owned by the primitive
+        (reproducible, not 0.1's kernel stream).
     """
 
     @prim_attr_register
