@@ -377,10 +377,12 @@ def test_InvertPermutation_doc_example_and_errors():
 # ---------------------------------------------------------------- Argmax / Argmin / *WithValue
 def test_Argmax_doc_example_dtype_and_axis():
     out = P.Argmax()(T(np.array([2.0, 3.1, 1.2])))
-    assert out.item() == 1 and out.dtype == torch.int64  # 0.1's default output_type
+    # 0.1 declared output_type=int64 but every kernel (CPU, GPU, Ascend) wrote int32 indices
+    assert out.item() == 1 and out.dtype == torch.int32 and P.Argmax().output_type is msnn.int64
     x = rng.randn(3, 4, 5).astype(np.float32)
     out = P.Argmax(axis=1, output_type=msnn.int32)(T(x))
     assert out.dtype == torch.int32 and np.array_equal(out.numpy(), x.argmax(1))
+    assert P.Argmax(output_type=msnn.int64).infer_dtype(msnn.float32) is msnn.int32
     assert P.Argmax(axis=1).infer_shape([3, 4, 5]) == [3, 5]
 
 
@@ -394,7 +396,8 @@ def test_Argmax_errors():
 
 
 def test_Argmin_doc_example_and_axis():
-    assert P.Argmin()(T(np.array([2.0, 3.1, 1.2]))).item() == 2
+    out = P.Argmin()(T(np.array([2.0, 3.1, 1.2])))
+    assert out.item() == 2 and out.dtype == torch.int32
     x = rng.randn(3, 4).astype(np.float32)
     assert np.array_equal(P.Argmin(0)(T(x)).numpy(), x.argmin(0))
     with pytest.raises(ValueError, match="For 'Argmin', the 'axis' must be an int in"):

@@ -881,15 +881,14 @@ def _arg_axis(cls, axis, x):
         V.fail(cls, "axis", f"an int in [{-rank}, {rank})", axis)
 
 
-@ms_api(_P + "Argmax", torch="torch.argmax",
-        deviations=("The index dtype is output_type, int64 by default, as 0.1's Python operator "
-                    "declared (its Ascend kernel produced int32).",))
+@ms_api(_P + "Argmax", torch="torch.argmax")
 class Argmax(PrimitiveWithInfer):
     """Indices of the maximum along ``axis``.
 
     Args:
         axis (int): The axis. Default: -1.
-        output_type (msnn.dtype): int32 or int64. Default: msnn.int64.
+        output_type (msnn.dtype): int32 or int64 (recorded; the indices are int32 whatever it
+            says, as 0.1's kernels wrote them). Default: msnn.int64.
 
     Examples:
         >>> import numpy as np, msnn
@@ -913,7 +912,7 @@ class Argmax(PrimitiveWithInfer):
     def __call__(self, x):
         _tensor(x, "input_x", "Argmax")
         _arg_axis("Argmax", self.axis, x)
-        return torch.argmax(x, self.axis).to(self.output_type)
+        return torch.argmax(x, self.axis).to(torch.int32)
 
     def infer_shape(self, x_shape):
         """The output shape: ``x_shape`` without ``axis``."""
@@ -921,19 +920,18 @@ class Argmax(PrimitiveWithInfer):
         return [d for i, d in enumerate(x_shape) if i != axis]
 
     def infer_dtype(self, x_dtype):  # pylint: disable=unused-argument
-        """The output dtype: ``output_type``."""
-        return self.output_type
+        """The output dtype: int32 (what 0.1's kernels produced)."""
+        return mstype.int32
 
 
-@ms_api(_P + "Argmin", torch="torch.argmin",
-        deviations=("The index dtype is output_type, int64 by default, as 0.1's Python operator "
-                    "declared.",))
+@ms_api(_P + "Argmin", torch="torch.argmin")
 class Argmin(PrimitiveWithInfer):
     """Indices of the minimum along ``axis``.
 
     Args:
         axis (int): The axis. Default: -1.
-        output_type (msnn.dtype): The index dtype. Default: msnn.int64.
+        output_type (msnn.dtype): Recorded; the indices are int32, as 0.1's kernel wrote them.
+            Default: msnn.int64.
 
     Examples:
         >>> import numpy as np, msnn
@@ -954,7 +952,7 @@ class Argmin(PrimitiveWithInfer):
     def __call__(self, x):
         _tensor(x, "input_x", "Argmin")
         _arg_axis("Argmin", self.axis, x)
-        return torch.argmin(x, self.axis).to(self.output_type)
+        return torch.argmin(x, self.axis).to(torch.int32)
 
     infer_shape = Argmax.infer_shape
     infer_dtype = Argmax.infer_dtype
@@ -1653,6 +1651,8 @@ class ResizeNearestNeighbor(PrimitiveWithInfer):
         key = (x.shape[-2], x.shape[-1], x.device)
         idx = self._cache.get(key)
         if idx is None:
+            if len(self._cache) > 32:
+                self._cache.clear()
             h, w = self._size
             idx = (_nearest_index(key[0], h, self.align_corners, x.device)[:, None],
                    _nearest_index(key[1], w, self.align_corners, x.device))
