@@ -897,9 +897,9 @@ class Argmax(PrimitiveWithInfer):
         1
 
     Note:
-        The index dtype is ``output_type``, int64 by default as 0.1's Python operator
-        declared (its Ascend kernel produced int32): pass ``output_type=msnn.int32`` for
-        int32.
+        As in 0.1, the indices are int32 whatever ``output_type`` says: 0.1's Python operator
+        declared int64 by default, but its CPU, GPU and Ascend kernels all wrote int32 (the GPU
+        kernel refused any other output type).
     """
 
     @prim_attr_register
@@ -940,8 +940,7 @@ class Argmin(PrimitiveWithInfer):
         2
 
     Note:
-        The index dtype is ``output_type``, int64 by default as 0.1's Python operator
-        declared.
+        As in 0.1, the indices are int32 whatever ``output_type`` says (0.1's kernel wrote int32).
     """
 
     @prim_attr_register
