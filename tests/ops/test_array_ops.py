@@ -223,6 +223,7 @@ def test_GatherV2_doc_example():
     params = T([[1, 2, 7, 42], [3, 4, 54, 22], [2, 2, 55, 3]], msnn.float32)
     out = P.GatherV2()(params, T([1, 2], msnn.int32), 1)
     assert out.numpy().tolist() == [[2, 7], [4, 54], [2, 55]]
+    assert P.GatherV2()(params, T([[2]], msnn.int8), 0).numpy().tolist() == [[[2, 2, 55, 3]]]
 
 
 def test_GatherV2_errors():

@@ -497,6 +497,8 @@ class GatherV2(PrimitiveWithInfer):
             ok = False
         if not ok:
             self._check(params, indices, axis)
+        if indices.dtype is not torch.int64 and indices.dtype is not torch.int32:
+            indices = indices.long()  # index_select takes int32/int64 only
         if indices.dim() == 1:
             return torch.index_select(params, axis, indices)
         axis %= rank
