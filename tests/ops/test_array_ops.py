@@ -791,3 +791,28 @@ def test_array_ops_primitive_attributes_are_recorded():
     assert op.begin_mask == 1 and op.shrink_axis_mask == 2 and op.name == "StridedSlice"
     assert P.Concat(axis=1).attrs["axis"] == 1
     assert P.Split(1, 2).init_attrs == {"axis": 1, "output_num": 2}
+
+
+def test_SpaceToDepth_DepthToSpace_infer_shape():
+    assert P.SpaceToDepth(2).infer_shape([1, 3, 4, 6]) == [1, 12, 2, 3]
+    assert P.DepthToSpace(2).infer_shape([1, 12, 2, 3]) == [1, 3, 4, 6]
+
+
+def test_ScatterNdUpdate_infer_shape():
+    assert P.ScatterNdUpdate().infer_shape([2, 3], [4, 2], [4]) == [2, 3]
+    with pytest.raises(ValueError, match="For 'ScatterNdUpdate', the 'update' must be of a shape matching"):
+        P.ScatterNdUpdate().infer_shape([2, 3], [4, 2], [4, 3])
+
+
+def test_OnesLike_ZerosLike_give_no_gradient_to_x():
+    x = torch.ones(2, requires_grad=True)
+    y = (P.OnesLike()(x) + P.ZerosLike()(x) + x).sum()
+    y.backward()
+    assert x.grad.tolist() == [1.0, 1.0]  # 0.1: zeros_like(x) from both primitives
+
+
+def test_ConcatOffset_errors():
+    with pytest.raises(ValueError, match="For 'ConcatOffset', the 'axis' must be an int in \\[-2, 2\\), but got 2"):
+        P.ConcatOffset(2, 2)((T(np.ones((2, 3))), T(np.ones((2, 3)))))
+    with pytest.raises(ValueError, match="For 'ConcatOffset', the 'input_x\\[1\\]' must be of shape"):
+        P.ConcatOffset(2, 0)((T(np.ones((2, 3))), T(np.ones((2, 4)))))

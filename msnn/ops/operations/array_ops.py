@@ -1779,6 +1779,16 @@ class ScatterNdUpdate(PrimitiveWithInfer):
         x[index] = flat
         return x
 
+    def infer_shape(self, x_shape, indices_shape, value_shape):
+        """The output shape: ``x_shape`` (the update must be ``indices[:-1] + x[K:]``)."""
+        if list(indices_shape[:-1]) + list(x_shape[indices_shape[-1]:]) != list(value_shape):
+            V.fail("ScatterNdUpdate", "update", "of a shape matching indices and input_x", value_shape)
+        return x_shape
+
+    def infer_dtype(self, x_dtype, indices_dtype, value_dtype):  # pylint: disable=unused-argument
+        """The output dtype: ``input_x``'s."""
+        return x_dtype
+
 
 def _space_depth_checks(cls, x, block):
     _tensor(x, "x", cls)
@@ -1820,6 +1830,16 @@ class SpaceToDepth(PrimitiveWithInfer):
         y = x.reshape(n, c, h // bs, bs, w // bs, bs).permute(0, 3, 5, 1, 2, 4)
         return y.reshape(n, bs * bs * c, h // bs, w // bs)
 
+    def infer_shape(self, x_shape):
+        """``(N, C * bs * bs, H / bs, W / bs)``."""
+        n, c, h, w = x_shape
+        bs = self.block_size
+        return [n, c * bs * bs, h // bs, w // bs]
+
+    def infer_dtype(self, x_dtype):
+        """The output dtype: the input's."""
+        return x_dtype
+
 
 @ms_api(_P + "DepthToSpace", torch="reshape + permute")
 class DepthToSpace(PrimitiveWithInfer):
@@ -1852,3 +1872,13 @@ class DepthToSpace(PrimitiveWithInfer):
                    V._Raw(f"shape {tuple(x.shape)}"))  # pylint: disable=protected-access
         y = x.reshape(n, bs, bs, c // (bs * bs), h, w).permute(0, 3, 4, 1, 5, 2)
         return y.reshape(n, c // (bs * bs), h * bs, w * bs)
+
+    def infer_shape(self, x_shape):
+        """``(N, C / (bs * bs), H * bs, W * bs)``."""
+        n, c, h, w = x_shape
+        bs = self.block_size
+        return [n, c // (bs * bs), h * bs, w * bs]
+
+    def infer_dtype(self, x_dtype):
+        """The output dtype: the input's."""
+        return x_dtype
