@@ -162,3 +162,17 @@ def test_AllReduce_AllGather_ReduceScatter_Broadcast_two_processes():
     assert r0["scatter"] == [[3.0]] and r1["scatter"] == [[30.0]]
     assert r0["bcast"] == r1["bcast"] == [8.0]
     assert r0["bcast_grad"] == r1["bcast_grad"] == [3.0]  # 0.1's bprop: dout on every rank
+
+
+def test_AllReduce_after_management_init_single_process():
+    from msnn.communication import management  # pylint: disable=import-outside-toplevel
+    management.init("nccl")
+    try:
+        x = torch.ones(3)
+        assert P.AllReduce()(x) is x  # one rank: the one-rank sum
+        op = P.AllGather(group="hccl_world_group")
+        assert (op.rank, op.rank_size) == (0, 1) and op.group == "nccl_world_group"  # 0.1's get_group
+        with pytest.raises(ValueError, match="the world group or a group made by create_group"):
+            P.AllReduce(group="no_such_group")(x)
+    finally:
+        management.release()
