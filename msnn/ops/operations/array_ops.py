@@ -105,12 +105,16 @@ class ExpandDims(PrimitiveWithInfer):
         self.init_prim_io_names(inputs=['x', 'axis'], outputs=['output'])
 
     def __call__(self, x, axis):
+        if type(axis) is int:  # pylint: disable=unidiomatic-typecheck
+            try:  # torch.unsqueeze accepts exactly 0.1's range [-rank-1, rank]
+                return torch.unsqueeze(x, axis)
+            except (TypeError, IndexError, RuntimeError):
+                pass
         _tensor(x, "input_x", "ExpandDims")
         _int(axis, "axis", "ExpandDims")
         rank = x.dim()
-        if not -rank - 1 <= axis <= rank:
-            V.fail("ExpandDims", "axis", f"an int in [{-rank - 1}, {rank}]", axis)
-        return torch.unsqueeze(x, axis)
+        V.fail("ExpandDims", "axis", f"an int in [{-rank - 1}, {rank}]", axis)
+        return None
 
     def infer_shape(self, x_shape, axis):
         """The output shape for an input of ``x_shape``."""
@@ -397,8 +401,14 @@ class Squeeze(PrimitiveWithInfer):
             self.add_prim_attr("axis", (axis,))
 
     def __call__(self, x):
-        _tensor(x, "input_x", "Squeeze")
         axis = self.axis
+        if len(axis) == 1:
+            try:
+                if x.shape[axis[0]] == 1:
+                    return torch.squeeze(x, axis[0])
+            except (AttributeError, IndexError, TypeError):
+                pass
+        _tensor(x, "input_x", "Squeeze")
         if not axis:
             return torch.squeeze(x)
         shape = x.shape
@@ -490,6 +500,12 @@ class GatherV2(PrimitiveWithInfer):
         self.init_prim_io_names(inputs=['params', 'indices', 'axis'], outputs=['output'])
 
     def __call__(self, params, indices, axis):
+        if type(axis) is int:  # pylint: disable=unidiomatic-typecheck
+            try:  # index_select checks the axis range and takes int32/int64 indices only
+                if indices.dim() == 1:
+                    return torch.index_select(params, axis, indices)
+            except (AttributeError, TypeError, IndexError, RuntimeError):
+                pass
         try:
             rank = params.dim()
             ok = indices.dtype in _INT_SET and type(axis) is int and -rank <= axis < rank  # pylint: disable=unidiomatic-typecheck
@@ -1058,6 +1074,11 @@ class Tile(PrimitiveWithInfer):
         self.init_prim_io_names(inputs=['x', 'multiples'], outputs=['output'])
 
     def __call__(self, x, multiples):
+        if type(multiples) is tuple:  # pylint: disable=unidiomatic-typecheck
+            try:  # torch refuses fewer multiples than dimensions and negative ones, as 0.1 did
+                return x.repeat(multiples)
+            except (AttributeError, TypeError, RuntimeError):
+                pass
         _tensor(x, "input_x", "Tile")
         if not isinstance(multiples, tuple):
             V.fail("Tile", "multiples", "a tuple of ints", multiples)
@@ -1299,10 +1320,10 @@ class Select(PrimitiveWithInfer):
         pass
 
     def __call__(self, cond, x, y):
-        try:
-            if cond.dtype is torch.bool and x.dtype is y.dtype and cond.shape == x.shape == y.shape:
+        try:  # torch.where refuses a non-bool condition itself
+            if x.dtype is y.dtype and cond.shape == x.shape == y.shape:
                 return torch.where(cond, x, y)
-        except AttributeError:
+        except (AttributeError, RuntimeError):
             pass
         for arg, v in (("input_x", cond), ("input_y", x), ("input_z", y)):
             V.check_tensor(v, arg, "Select")
@@ -1437,8 +1458,13 @@ class StridedSlice(PrimitiveWithInfer):
             _int(v, arg, "StridedSlice")
         self._masks = (begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask)
         self._cache = {}
+        self._last = (None, None, None, None, None)  # the last call's (begin, end, strides, shape, plan)
 
     def __call__(self, x, begin, end, strides):
+        last = self._last
+        if begin is last[0] and end is last[1] and strides is last[2] and x.shape == last[3]:
+            flips, index = last[4]
+            return (torch.flip(x, flips) if flips else x)[index]
         if not isinstance(x, _Tensor):
             V.check_tensor(x, "input_x", "StridedSlice")
         try:
@@ -1450,6 +1476,7 @@ class StridedSlice(PrimitiveWithInfer):
             plan = _strided_slice_plan(tuple(x.shape), begin, end, strides, self._masks)
             if key is not None and len(self._cache) < 128:
                 self._cache[key] = plan
+        self._last = (begin, end, strides, x.shape, plan)
         flips, index = plan
         if flips:
             x = torch.flip(x, flips)
