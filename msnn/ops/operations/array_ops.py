@@ -1332,9 +1332,10 @@ class Select(PrimitiveWithInfer):
                    V._Raw(f"{tuple(cond.shape)}, {tuple(x.shape)}, {tuple(y.shape)}"))  # pylint: disable=protected-access
         if _dtype_of(cond) is not torch.bool:
             V.fail("Select", "input_x", "a bool Tensor", V._Raw(f"dtype {_name(_dtype_of(cond))}"))  # pylint: disable=protected-access
-        V.fail("Select", "input_z", f"of dtype {_name(_dtype_of(x))} like input_y",
-               V._Raw(_name(_dtype_of(y))), TypeError)  # pylint: disable=protected-access
-        return None
+        if _dtype_of(x) != _dtype_of(y):
+            V.fail("Select", "input_z", f"of dtype {_name(_dtype_of(x))} like input_y",
+                   V._Raw(_name(_dtype_of(y))), TypeError)  # pylint: disable=protected-access
+        return torch.where(cond, x, y)  # anything else (devices) is torch's error
 
     def infer_shape(self, cond_shape, x_shape, y_shape):
         """The output shape (all three must be equal)."""
