@@ -113,8 +113,9 @@ class ExpandDims(PrimitiveWithInfer):
         _tensor(x, "input_x", "ExpandDims")
         _int(axis, "axis", "ExpandDims")
         rank = x.dim()
-        V.fail("ExpandDims", "axis", f"an int in [{-rank - 1}, {rank}]", axis)
-        return None
+        if not -rank - 1 <= axis <= rank:
+            V.fail("ExpandDims", "axis", f"an int in [{-rank - 1}, {rank}]", axis)
+        return torch.unsqueeze(x, axis)
 
     def infer_shape(self, x_shape, axis):
         """The output shape for an input of ``x_shape``."""
