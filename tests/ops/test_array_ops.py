@@ -816,3 +816,18 @@ def test_ConcatOffset_errors():
         P.ConcatOffset(2, 2)((T(np.ones((2, 3))), T(np.ones((2, 3)))))
     with pytest.raises(ValueError, match="For 'ConcatOffset', the 'input_x\\[1\\]' must be of shape"):
         P.ConcatOffset(2, 0)((T(np.ones((2, 3))), T(np.ones((2, 4)))))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_Tile_and_Transpose_match_numpy(data):
+    shape = tuple(data.draw(st.lists(st.integers(1, 3), min_size=1, max_size=4), "shape"))
+    x = np.arange(int(np.prod(shape)), dtype=np.float32).reshape(shape)
+    extra = data.draw(st.integers(0, 2), "extra")
+    mult = tuple(data.draw(st.lists(st.integers(0, 3), min_size=len(shape) + extra,
+                                    max_size=len(shape) + extra), "multiples"))
+    assert np.array_equal(P.Tile()(T(x), mult).numpy(), np.tile(x, mult))
+    perm = tuple(data.draw(st.permutations(range(len(shape))), "perm"))
+    assert np.array_equal(P.Transpose()(T(x), perm).numpy(), x.transpose(perm))
+    new = data.draw(st.sampled_from([(-1,), (x.size, -1), (-1, 1), (1, x.size)]), "reshape")
+    assert np.array_equal(P.Reshape()(T(x), new).numpy(), x.reshape(new))
