@@ -80,3 +80,9 @@ def test_Print_prints_each_input(capsys):
     assert P.Print()("x:", torch.tensor([1, 2]), 3) is None
     assert capsys.readouterr().out == "x:\n[1 2]\n3\n"
     assert P.Print().infer_shape(1) == [1]
+
+
+def test_HistogramSummary_records(recorded):
+    from msnn.ops.operations.debug_ops import HistogramSummary  # pylint: disable=import-outside-toplevel
+    HistogramSummary()("w", torch.arange(4.0))
+    assert recorded[0][0] == "histogram" and recorded[0][2].tolist() == [0.0, 1.0, 2.0, 3.0]

@@ -12,7 +12,7 @@ from ... import _validator as V
 from ...common import dtype as mstype
 from ..primitive import Primitive, PrimitiveWithInfer, prim_attr_register
 
-__all__ = ["ScalarSummary", "ImageSummary", "TensorSummary", "InsertGradientOf", "Print"]
+__all__ = ["ScalarSummary", "ImageSummary", "TensorSummary", "HistogramSummary", "InsertGradientOf", "Print"]
 
 _P = "mindspore.ops.operations."
 
@@ -100,6 +100,25 @@ class TensorSummary(_Summary):
     """
 
     _kind = "tensor"
+
+
+@ms_api(_P + "HistogramSummary", torch="(records a tensor's histogram)",
+        deviations=("Not in MindSpore 0.1 (added in 0.2); msnn provides it for scripts that use "
+                    "it with SummaryRecord.",))
+class HistogramSummary(_Summary):
+    """Records a tensor under ``name`` for a histogram in the summary.
+
+    Examples:
+        >>> import torch
+        >>> from msnn.ops.operations.debug_ops import HistogramSummary
+        >>> HistogramSummary()("weights", torch.randn(10))
+
+    Note:
+        MindSpore 0.1 had no HistogramSummary (0.2 added it); msnn provides it because its
+        SummaryRecord writes histograms.
+    """
+
+    _kind = "histogram"
 
 
 class _InsertGradientFn(torch.autograd.Function):
