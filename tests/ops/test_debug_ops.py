@@ -76,9 +76,12 @@ def test_InsertGradientOf_tensor_function_and_errors():
         P.InsertGradientOf(1)
 
 
-def test_Print_prints_each_input(capsys):
-    assert P.Print()("x:", torch.tensor([1, 2]), 3) is None
-    assert capsys.readouterr().out == "x:\n[1 2]\n3\n"
+def test_Print_prints_like_0_1(capsys):
+    assert P.Print()("x:", torch.tensor([[1.5, 2.0]]), torch.tensor(3, dtype=torch.int32)) is None
+    # 0.1 (utils/tensorprint_utils.cc): strings as is, tensors as Tensor::ToStringRepr, one per
+    # line, then an empty line; shapes through utils/overload.h's vector printer
+    assert capsys.readouterr().out == ("x:\nTensor shape:[[const vector][1, 2]]Float32\nval:[[1.5 2. ]]\n"
+                                       "Tensor shape:[[const vector][]]Int32\nval:3\n\n")
     assert P.Print().infer_shape(1) == [1]
 
 

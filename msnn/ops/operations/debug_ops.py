@@ -172,26 +172,31 @@ class InsertGradientOf(PrimitiveWithInfer):
 
 
 def _show(value):
+    """One item as 0.1's device print wrote it (a tensor: shape, dtype and values)."""
     if isinstance(value, torch.Tensor):
         data = value.detach()
         if data.dtype == torch.bfloat16:
             data = data.float()
-        return str(data.cpu().numpy())
+        dims = ", ".join(str(d) for d in data.shape)
+        return (f"Tensor shape:[[const vector][{dims}]]{mstype.dtype_name(data.dtype)}\n"
+                f"val:{data.cpu().numpy()}")
     return str(value)
 
 
-@ms_api(_P + "Print", torch="print",
-        deviations=("Prints each input on its own line (a tensor as its numpy array); 0.1's "
-                    "device print had its own tensor header format.",))
+@ms_api(_P + "Print", torch="print")
 class Print(PrimitiveWithInfer):
-    """Prints its inputs (strings, tensors, numbers) to stdout, one per line.
+    """Prints its inputs to stdout in 0.1's format: a string as is, a tensor as
+    ``Tensor shape:[[const vector][d1, d2]]<Dtype>`` then ``val:<values>``, one item per line and
+    an empty line after the call.
 
     Examples:
         >>> import torch
         >>> from msnn.ops import operations as P
-        >>> P.Print()("x:", torch.tensor([1, 2]))
+        >>> P.Print()("x:", torch.tensor([1, 2], dtype=torch.int32))
         x:
-        [1 2]
+        Tensor shape:[[const vector][2]]Int32
+        val:[1 2]
+        <BLANKLINE>
 
     Note:
         Each input is printed on its own line (a tensor as its numpy array); 0.1's
@@ -203,8 +208,7 @@ class Print(PrimitiveWithInfer):
         pass
 
     def __call__(self, *inputs):
-        for value in inputs:
-            print(_show(value))
+        print("".join(_show(v) + "\n" for v in inputs))
 
     def infer_shape(self, *inputs):
         """``[1]`` (0.1's declared output)."""
