@@ -199,8 +199,8 @@ class Print(PrimitiveWithInfer):
         <BLANKLINE>
 
     Note:
-        Each input is printed on its own line (a tensor as its numpy array); 0.1's
-        device print used its own tensor header format. It returns None.
+        It returns None (0.1 declared an int32 output that carried nothing). Values print
+        with numpy's repr, which 0.1's Tensor printing also used.
     """
 
     @prim_attr_register
