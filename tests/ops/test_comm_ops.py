@@ -137,8 +137,8 @@ def _worker(rank, init_file, results):
 
 
 def test_AllReduce_AllGather_ReduceScatter_Broadcast_two_processes():
-    if not torch.distributed.is_available():
-        pytest.skip("torch.distributed is not available")
+    if not torch.distributed.is_available() or "fork" not in mp.get_all_start_methods():
+        pytest.skip("needs torch.distributed and the fork start method")
     ctx = mp.get_context("fork")  # fork: the children reuse the imported torch/msnn (fast)
     with tempfile.TemporaryDirectory() as tmp:
         queue = ctx.Queue()
