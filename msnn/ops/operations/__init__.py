@@ -1,0 +1,16 @@
+"""``mindspore.ops.operations`` (P): the primitive operator classes.
+
+Minimal version (array/comm/control/debug/other/random/inner primitives); the ops-core branch
+owns the full file.
+"""
+from .array_ops import *  # noqa: F401,F403
+from .comm_ops import *  # noqa: F401,F403
+from .control_ops import *  # noqa: F401,F403
+from .debug_ops import *  # noqa: F401,F403
+from .other_ops import *  # noqa: F401,F403
+from .random_ops import *  # noqa: F401,F403
+from .inner_ops import *  # noqa: F401,F403
+from . import array_ops, comm_ops, control_ops, debug_ops, other_ops, random_ops, inner_ops
+
+__all__ = [n for m in (array_ops, comm_ops, control_ops, debug_ops, other_ops, random_ops, inner_ops)
+           for n in m.__all__ if not n.startswith("_")]
