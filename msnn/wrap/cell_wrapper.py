@@ -13,12 +13,25 @@ from .. import _validator as V
 from ..cell import Cell
 from ..common import dtype as mstype
 from ..common.parameter import Parameter, ParameterTuple
-from .. import dataset_queue
-from ..dataset_queue import connect_dataset  # noqa: F401  (re-exported for DataWrapper users)
 from .grad_reducer import auto_reducer
 
 __all__ = ["WithLossCell", "WithGradCell", "WithEvalCell", "TrainOneStepCell", "ParameterUpdate",
            "DataWrapper", "GetNextSingleOp"]
+
+
+def _pull(queue_name, dataset_types, dataset_shapes):
+    """One step from a dataset channel of :mod:`msnn.train.dataset_helper` (imported on first use:
+    ``msnn.train`` imports this module, so a top-level import would be circular)."""
+    from ..train import dataset_helper  # pylint: disable=import-outside-toplevel
+    return dataset_helper.pull(queue_name, dataset_types, dataset_shapes)
+
+
+def __getattr__(name):
+    """``connect_dataset`` stays importable from here, as it was for DataWrapper users."""
+    if name == "connect_dataset":
+        from ..train.dataset_helper import connect_dataset  # pylint: disable=import-outside-toplevel
+        return connect_dataset
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _weight_grads(outputs, weights, grad_outputs):
@@ -323,8 +336,8 @@ def _check_get_next(cls_name, dataset_types, dataset_shapes):
 
 _QUEUE_DEVIATIONS = (
     "The dataset channel is a Python iterable connected with "
-    "msnn.dataset_queue.connect_dataset(queue_name, iterable) rather than a device queue; entries "
-    "are cast to dataset_types and moved to the context device, and their shapes are checked "
+    "msnn.train.dataset_helper.connect_dataset(queue_name, iterable) rather than a device queue; "
+    "entries are cast to dataset_types and moved to the context device, and their shapes are checked "
     "against dataset_shapes (RuntimeError).",
     "dataset_types entries must be msnn dtypes (ValueError); 0.1 only checked the list type.",
 )
@@ -359,7 +372,7 @@ class DataWrapper(Cell):
     Examples:
         >>> import numpy as np
         >>> import msnn as nn
-        >>> from msnn.dataset_queue import connect_dataset
+        >>> from msnn.train.dataset_helper import connect_dataset
         >>> data = [(np.ones([2, 3], np.float32), np.zeros([2, 2], np.float32))] * 3
         >>> connect_dataset("train", data)
         >>> net = nn.WithLossCell(nn.Dense(3, 2), nn.MSELoss())
@@ -369,7 +382,7 @@ class DataWrapper(Cell):
 
     Note:
         msnn has no device queue: a dataset channel is any Python iterable registered under
-        ``queue_name`` with ``msnn.dataset_queue.connect_dataset(queue_name, iterable,
+        ``queue_name`` with ``msnn.train.dataset_helper.connect_dataset(queue_name, iterable,
         num_epochs=1)`` (also importable from this module). Each step pulls one element (a tuple,
         list, dict or tensor), casts every entry to ``dataset_types`` and moves it to the context
         device; a count or shape that differs from the declaration, an unknown queue name, or a
@@ -384,7 +397,7 @@ class DataWrapper(Cell):
         self.network = network
 
     def construct(self):
-        outputs = dataset_queue.pull(self.queue_name, self._types, self._shapes)
+        outputs = _pull(self.queue_name, self._types, self._shapes)
         return self.network(*outputs)
 
 
@@ -406,7 +419,7 @@ class GetNextSingleOp(Cell):
 
     Examples:
         >>> import msnn as nn
-        >>> from msnn.dataset_queue import connect_dataset
+        >>> from msnn.train.dataset_helper import connect_dataset
         >>> connect_dataset("q1", [([1.0, 2.0], 3)])
         >>> x, y = nn.GetNextSingleOp([nn.float32, nn.int32], [[2], []], "q1")()
         >>> x.dtype == nn.float32, y.shape()
@@ -414,7 +427,7 @@ class GetNextSingleOp(Cell):
 
     Note:
         msnn has no device queue: a dataset channel is any Python iterable registered under
-        ``queue_name`` with ``msnn.dataset_queue.connect_dataset(queue_name, iterable,
+        ``queue_name`` with ``msnn.train.dataset_helper.connect_dataset(queue_name, iterable,
         num_epochs=1)`` (also importable from this module). Each step pulls one element (a tuple,
         list, dict or tensor), casts every entry to ``dataset_types`` and moves it to the context
         device; a count or shape that differs from the declaration, an unknown queue name, or a
@@ -428,4 +441,4 @@ class GetNextSingleOp(Cell):
         self.queue_name = queue_name
 
     def construct(self):
-        return dataset_queue.pull(self.queue_name, self._types, self._shapes)
+        return _pull(self.queue_name, self._types, self._shapes)

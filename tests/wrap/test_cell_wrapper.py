@@ -10,7 +10,7 @@ import torch.nn.functional as F
 import msnn
 import msnn as nn
 from msnn import Parameter, ParameterTuple, Tensor
-from msnn.dataset_queue import connect_dataset, disconnect_dataset
+from msnn.train.dataset_helper import connect_dataset, disconnect_dataset
 
 
 # -- small networks built from Cell + Parameter only ---------------------------------------------

@@ -1,8 +1,9 @@
-"""Named dataset channels: what MindSpore's device queues were, fed from any Python iterable.
+"""``mindspore.train.dataset_helper``: dataset channels (MindSpore's device queues) fed from any
+Python iterable.
 
-In MindSpore 0.1 a dataset was sent to a device queue named ``queue_name`` and the graph pulled one
-element per step with the ``GetNext`` primitive (:class:`msnn.DataWrapper`,
-:class:`msnn.GetNextSingleOp`). msnn has no device queue: a channel is a Python iterator registered
+In MindSpore 0.1 this module fed a dataset to a device queue named ``queue_name``
+(``DatasetHelper``) and the graph pulled one element per step with the ``GetNext`` primitive
+(:class:`msnn.DataWrapper`, :class:`msnn.GetNextSingleOp`). msnn has no device queue: a channel is a Python iterator registered
 under a name. Anything iterable feeds it -- a ``torch.utils.data.DataLoader``, a generator, a list
 of ``(data, label)`` tuples.
 
@@ -10,7 +11,7 @@ Connecting a torch DataLoader::
 
     >>> import torch
     >>> import msnn
-    >>> from msnn.dataset_queue import connect_dataset
+    >>> from msnn.train.dataset_helper import connect_dataset
     >>> ds = torch.utils.data.TensorDataset(torch.ones(8, 3), torch.zeros(8, dtype=torch.int32))
     >>> loader = torch.utils.data.DataLoader(ds, batch_size=4, drop_last=True)
     >>> connect_dataset("train_queue", loader, num_epochs=2)
@@ -30,8 +31,8 @@ import threading
 import numpy as np
 import torch
 
-from . import context
-from . import _validator as V
+from .. import context
+from .. import _validator as V
 
 __all__ = ["connect_dataset", "disconnect_dataset", "dataset_queue_names", "get_next"]
 
@@ -55,7 +56,7 @@ class _Channel:
     def _dry(self, why):
         raise RuntimeError(
             f"GetNext: the dataset queue {self.name!r} {why} after {self.pulled} elements; connect it "
-            f"again with msnn.dataset_queue.connect_dataset({self.name!r}, iterable, num_epochs).")
+            f"again with msnn.train.dataset_helper.connect_dataset({self.name!r}, iterable, num_epochs).")
 
     def next(self):
         while True:
@@ -91,7 +92,7 @@ def connect_dataset(queue_name, iterable, num_epochs=1):
             Default: 1.
 
     Examples:
-        >>> from msnn.dataset_queue import connect_dataset, get_next
+        >>> from msnn.train.dataset_helper import connect_dataset, get_next
         >>> connect_dataset("q", [(1.0, 2)])
         >>> get_next("q")
         (1.0, 2)
@@ -122,8 +123,8 @@ def get_next(queue_name):
     if channel is None:
         raise RuntimeError(
             f"GetNext: no dataset is connected to the queue {queue_name!r} (connected: "
-            f"{dataset_queue_names()}); call msnn.dataset_queue.connect_dataset({queue_name!r}, iterable) "
-            f"first.")
+            f"{dataset_queue_names()}); call "
+            f"msnn.train.dataset_helper.connect_dataset({queue_name!r}, iterable) first.")
     item = channel.next()
     if isinstance(item, dict):
         return tuple(item.values())
