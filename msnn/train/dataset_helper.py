@@ -27,14 +27,16 @@ selected). When the iterable runs dry after ``num_epochs`` passes, the next pull
 machinery).
 """
 import threading
+import warnings
 
 import numpy as np
 import torch
 
+from .._api import ms_api
 from .. import context
 from .. import _validator as V
 
-__all__ = ["connect_dataset", "disconnect_dataset", "dataset_queue_names", "get_next"]
+__all__ = ["DatasetHelper", "connect_dataset", "disconnect_dataset", "dataset_queue_names", "get_next"]
 
 _channels = {}
 _lock = threading.Lock()
@@ -161,3 +163,153 @@ def pull(queue_name, dataset_types, dataset_shapes):
                 f"but {tuple(shape)} was declared.")
         out.append(t)
     return tuple(out)
+
+
+# -- DatasetHelper: one epoch of host-fed rows per iteration ---------------------------------------
+
+def _is_ms_dataset(dataset):
+    return hasattr(dataset, "create_tuple_iterator") and hasattr(dataset, "get_dataset_size")
+
+
+def _dataset_size(dataset, cls_name, arg_name):
+    """Steps per epoch: ``get_dataset_size()`` of a dataset, ``len()`` of any other iterable."""
+    if _is_ms_dataset(dataset):
+        size = dataset.get_dataset_size()
+    else:
+        if not hasattr(dataset, "__iter__"):
+            V.fail(cls_name, arg_name, "a dataset (create_tuple_iterator/get_dataset_size) or an iterable "
+                   "of rows such as a torch DataLoader", type(dataset).__name__, exc=TypeError)
+        try:
+            size = len(dataset)
+        except TypeError:
+            size = None
+        if size is None:
+            V.fail(cls_name, arg_name, "a dataset or an iterable with a length (steps per epoch); wrap a "
+                   "generator in a list or a torch DataLoader over a map-style dataset",
+                   type(dataset).__name__, exc=TypeError)
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 0:
+        V.fail(cls_name, f"{arg_name}.get_dataset_size()", "a non-negative int", size, exc=TypeError)
+    return int(size)
+
+
+def _repeat_count(dataset):
+    """``get_repeat_count()`` of a dataset (-1 for repeat forever), 1 for any other iterable."""
+    getter = getattr(dataset, "get_repeat_count", None)
+    return getter() if _is_ms_dataset(dataset) and getter is not None else 1
+
+
+def _to_device_tensor(value, device):
+    if isinstance(value, torch.Tensor):
+        return value if value.device == device else value.to(device, non_blocking=True)
+    if isinstance(value, np.ndarray):
+        if not value.flags.writeable:
+            value = value.copy()
+        t = torch.from_numpy(value)
+        return t if device.type == "cpu" else t.to(device, non_blocking=True)
+    if isinstance(value, np.generic):
+        return torch.as_tensor(np.asarray(value), device=device)
+    return value
+
+
+def _row_to_tensors(row, device):
+    """One row as a tuple of tensors on ``device`` (numpy arrays and tensors converted, other
+    values as they are); a dict gives its values in order, a single array a 1-tuple."""
+    if isinstance(row, dict):
+        row = tuple(row.values())
+    elif not isinstance(row, (tuple, list)):
+        row = (row,)
+    return tuple(_to_device_tensor(x, device) for x in row)
+
+
+class _DatasetIterFeed:
+    """0.1's host feed: each pass is one epoch of ``get_dataset_size()`` rows, and one iterator of
+    the dataset serves ``get_repeat_count()`` consecutive epochs before a new one is made."""
+
+    def __init__(self, dataset, cls_name="DatasetHelper", arg_name="dataset"):
+        self.dataset = dataset
+        self.loop_count = _dataset_size(dataset, cls_name, arg_name)
+        self.repeat_count = _repeat_count(dataset)
+        self.repeat_ind = 0
+        self.ind = 0
+        self.iter = None
+        self._device = context.device()
+
+    def __iter__(self):
+        if self.iter is None or self.repeat_ind % self.repeat_count == 0:
+            dataset = self.dataset
+            self.iter = iter(dataset.create_tuple_iterator() if _is_ms_dataset(dataset) else dataset)
+        self.repeat_ind += 1
+        self.ind = 0
+        self._device = context.device()
+        return self
+
+    def __next__(self):
+        if self.ind >= self.loop_count:
+            raise StopIteration
+        try:
+            row = next(self.iter)
+        except StopIteration:
+            warnings.warn(f"The dataset ran out after {self.ind} of the {self.loop_count} rows of this epoch "
+                          f"(get_dataset_size()); the epoch ends early, as in MindSpore 0.1.",
+                          RuntimeWarning, stacklevel=2)
+            raise
+        self.ind += 1
+        return _row_to_tensors(row, self._device)
+
+
+@ms_api("mindspore.train.dataset_helper.DatasetHelper", torch="iter(DataLoader), one epoch per pass",
+        deviations=(
+            "dataset_sink_mode=True iterates on the host like dataset_sink_mode=False (msnn has no "
+            "device queue), so loop_size() is 1.",
+            "Besides a dataset, any sized iterable of rows (a torch DataLoader, a list) is accepted.",
+        ))
+class DatasetHelper:
+    """Iterates a dataset one epoch at a time, each row as a tuple of tensors.
+
+    Each ``for`` pass gives ``dataset.get_dataset_size()`` rows (``len()`` of any other iterable).
+    One iterator of the dataset serves ``get_repeat_count()`` consecutive passes -- a dataset
+    repeated ``n`` times gives ``n`` epochs -- and then a new one is made. numpy arrays become
+    torch tensors on the context device.
+
+    Args:
+        dataset (Dataset): A dataset, or any iterable of rows with a length.
+        dataset_sink_mode (bool): Accepted for MindSpore; both modes feed rows from the host.
+            Default: True.
+
+    Raises:
+        TypeError: If `dataset_sink_mode` is not a bool, or `dataset` has no size.
+
+    Examples:
+        >>> import numpy as np
+        >>> from msnn.train import DatasetHelper
+        >>> rows = [(np.ones((2, 3), np.float32), np.zeros(2, np.int32))] * 4
+        >>> helper = DatasetHelper(rows, dataset_sink_mode=False)
+        >>> [tuple(x.shape) for x in next(iter(helper))]
+        [(2, 3), (2,)]
+
+    Note:
+        msnn has no device queue: sink mode feeds rows from the host exactly as non-sink mode,
+        and :meth:`loop_size` is 1.
+    """
+
+    def __init__(self, dataset, dataset_sink_mode=True):
+        V.check_bool(dataset_sink_mode, "dataset_sink_mode", "DatasetHelper")
+        self.iter = _DatasetIterFeed(dataset)
+
+    def __iter__(self):
+        return self.iter.__iter__()
+
+    def types_shapes(self):
+        """The dataset's column types (msnn dtypes) and shapes, from its ``output_types()`` and
+        ``output_shapes()``."""
+        from ..common import dtype as mstype  # pylint: disable=import-outside-toplevel
+        dataset = self.iter.dataset
+        if not hasattr(dataset, "output_types") or not hasattr(dataset, "output_shapes"):
+            V.fail("DatasetHelper", "dataset", "a dataset with output_types() and output_shapes()",
+                   type(dataset).__name__, exc=TypeError)
+        types = [mstype.np_to_dtype(np.dtype(t)) if not mstype.is_dtype(t) else t for t in dataset.output_types()]
+        return types, [list(s) for s in dataset.output_shapes()]
+
+    def loop_size(self):
+        """Steps per call of the network: always 1 (host feed)."""
+        return 1
