@@ -1,0 +1,5 @@
+"""Makes tests/train/_helpers.py importable under --import-mode=importlib."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
