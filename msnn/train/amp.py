@@ -38,11 +38,26 @@ def _half_type(network):
     return torch.float16 if context.device().type == "cuda" else torch.bfloat16
 
 
+def _batchnorm_types():
+    from ..layer.normalization import BatchNorm1d, BatchNorm2d  # pylint: disable=import-outside-toplevel
+    return BatchNorm1d, BatchNorm2d
+
+
+def _bn_half_forward(cell, forward, low, *inputs):
+    """A BatchNorm in a half-precision network: half input, float32 affine parameters and statistics
+    (torch's mixed-precision batch_norm; casting only gamma/beta would mix dtypes it refuses)."""
+    return forward(cell, *[x.to(low) if isinstance(x, torch.Tensor) and x.is_floating_point() else x
+                           for x in inputs])
+
+
 def _cast_network(network, dst):
     """``Cell.to_float`` for any floating torch dtype (bfloat16 included)."""
     network.add_flags_recursive(fp16=True, fp32=False)
+    batchnorms = _batchnorm_types()
     for _, cell in network.cells_and_names():
-        if isinstance(cell, Cell):
+        if isinstance(cell, batchnorms):
+            cell.__dict__["forward"] = functools.partial(_bn_half_forward, cell, type(cell).forward, dst)
+        elif isinstance(cell, Cell):
             cell.__dict__["forward"] = functools.partial(_cast_forward, cell, type(cell).forward, dst)
 
 
@@ -52,9 +67,9 @@ def _bn_fp32_forward(cell, forward, low, *inputs):
 
 
 def _do_keep_batchnorm_fp32(network, low):
-    from ..layer.normalization import BatchNorm1d, BatchNorm2d  # pylint: disable=import-outside-toplevel
+    batchnorms = _batchnorm_types()
     for _, cell in network.cells_and_names():
-        if isinstance(cell, (BatchNorm1d, BatchNorm2d)):
+        if isinstance(cell, batchnorms):
             cell.__dict__["forward"] = functools.partial(_bn_fp32_forward, cell, type(cell).forward, low)
             cell.add_flags(fp16=False, fp32=True)
 
