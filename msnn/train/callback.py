@@ -464,7 +464,9 @@ def _loss_value(outputs):
         data = loss.detach()
         if data.dtype == torch.bfloat16:
             data = data.float()
-        loss = np.mean(data.cpu().numpy())
+        array = data.cpu().numpy()
+        # a scalar loss is its own mean: the numpy scalar np.mean would give, without its overhead
+        loss = array[()] if array.ndim == 0 and array.dtype.kind == "f" else np.mean(array)
     return loss
 
 

@@ -252,3 +252,23 @@ def test_ModelCheckpoint_fault_while_writing_keeps_old_checkpoints(tmp_path, mon
     assert {n: (tmp_path / n).read_bytes() for n in os.listdir(tmp_path)} == before
     for name in before:
         load_checkpoint(str(tmp_path / name))
+
+
+def test_Callback_base_hooks_do_nothing_and_subclasses_override_some():
+    base = Callback()
+    ctx = RunContext(_InternalCallbackParam(cur_step_num=1))
+    for hook in ("begin", "epoch_begin", "epoch_end", "step_begin", "step_end", "end"):
+        assert getattr(base, hook)(ctx) is None
+
+    class EpochCounter(Callback):
+        def __init__(self):
+            super().__init__()
+            self.epochs = []
+
+        def epoch_end(self, run_context):
+            p = run_context.original_args()
+            self.epochs.append((p.cur_epoch_num, p.cur_step_num, p.batch_num, p.epoch_num))
+    counter = EpochCounter()
+    _, _, model = new_model()
+    model.train(2, ListDataset(make_rows(2), repeat=2), callbacks=[base, counter], dataset_sink_mode=False)
+    assert counter.epochs == [(1, 2, 2, 2), (2, 4, 2, 2)]

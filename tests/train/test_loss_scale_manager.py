@@ -150,3 +150,29 @@ def test_FixedLossScaleManager_drop_skips_overflowed_steps():
     # the overflowed row changed nothing: the same run without it gives the same weights
     ref2, _ = _manual_loss_scale(rows[:2] + rows[3:], FixedLossScaleManager(256.0))
     np.testing.assert_array_equal(net.fc.weight.asnumpy(), ref2.fc.weight.asnumpy())
+
+
+def test_LossScaleManager_interface():
+    m = LossScaleManager()
+    assert m.get_loss_scale() is None and m.update_loss_scale(True) is None and m.get_update_cell() is None
+
+    class Halving(LossScaleManager):
+        def __init__(self):
+            self.scale = 64.0
+
+        def get_loss_scale(self):
+            return self.scale
+
+        def get_drop_overflow_update(self):
+            return True
+
+        def update_loss_scale(self, overflow):
+            self.scale /= 2
+
+        def get_update_cell(self):
+            return nn.FixedLossScaleUpdateCell(self.scale)
+    manager = Halving()
+    _, _, model = new_model(loss_scale_manager=manager)
+    rec = _Outputs()
+    model.train(1, make_rows(3), callbacks=rec, dataset_sink_mode=False)
+    assert [o[2] for o in rec.outputs] == [64.0, 32.0, 16.0] and manager.scale == 8.0
