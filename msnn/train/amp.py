@@ -1,19 +1,17 @@
 """``mindspore.train.amp``: mixed-precision training networks (``build_train_network``).
 
-Level ``O2`` runs the network in half precision through :meth:`msnn.Cell.to_float`'s mechanism
-(each cell casts its floating inputs and trainable parameters; the float32 parameters stay the
-master weights and receive float32 gradients), keeps BatchNorm in float32, computes the loss in
+Level ``O2`` runs the network in half precision through :meth:`msnn.Cell.to_float` (each cell
+casts its floating inputs and reads its trainable parameters as casts; the float32 parameters stay
+the master weights and receive float32 gradients), keeps BatchNorm in float32, computes the loss in
 float32 and trains with dynamic loss scaling. The half type is float16 on CUDA and bfloat16 on the
 CPU (float16 kernels on the CPU are slow and partly missing; bfloat16 is the CPU's native reduced
 precision, with float32's exponent range).
 """
-import functools
-
 import torch
 
 from .._api import ms_api
 from .. import _validator as V
-from ..cell import Cell, _cast_forward
+from ..cell import Cell
 from ..common import dtype as mstype
 from .loss_scale_manager import DynamicLossScaleManager, LossScaleManager
 
@@ -43,35 +41,52 @@ def _batchnorm_types():
     return BatchNorm1d, BatchNorm2d
 
 
-def _bn_half_forward(cell, forward, low, *inputs):
-    """A BatchNorm in a half-precision network: half input, float32 affine parameters and statistics
-    (torch's mixed-precision batch_norm; casting only gamma/beta would mix dtypes it refuses)."""
-    return forward(cell, *[x.to(low) if isinstance(x, torch.Tensor) and x.is_floating_point() else x
-                           for x in inputs])
+def _cast_floats(inputs, dst):
+    return tuple(x.to(dst) if isinstance(x, torch.Tensor) and x.is_floating_point() else x for x in inputs)
 
 
-def _cast_network(network, dst):
-    """``Cell.to_float`` for any floating torch dtype (bfloat16 included)."""
-    network.add_flags_recursive(fp16=True, fp32=False)
+def _output_to(dst):
+    def hook(cell, inputs, output):  # pylint: disable=unused-argument
+        return output.to(dst) if isinstance(output, torch.Tensor) and output.is_floating_point() else output
+    return hook
+
+
+def _inputs_to(dst):
+    def hook(cell, inputs):  # pylint: disable=unused-argument
+        return _cast_floats(inputs, dst)
+    return hook
+
+
+def _drop_to_float(cell):
+    """Undo ``Cell.to_float`` on one cell (its hooks and compute dtype)."""
+    d = cell.__dict__
+    for handle in d.pop("_cast_hooks", ()):
+        handle.remove()
+    d.pop("_cast_dtype", None)
+    d.pop("_cast_active", None)
+
+
+def _cast_network(network, low, keep_batchnorm_fp32):
+    """``network.to_float(float16)`` with ``low`` as the half type (bfloat16 on the CPU).
+
+    BatchNorm cells either run in float32 with a half output (``keep_batchnorm_fp32``, 0.1's
+    OutputTo16), or take a half input with float32 affine parameters and statistics (torch's
+    mixed-precision batch_norm: casting gamma/beta alone would mix dtypes it refuses).
+    """
+    network.to_float(mstype.float16)
     batchnorms = _batchnorm_types()
     for _, cell in network.cells_and_names():
+        if not isinstance(cell, Cell):
+            continue
         if isinstance(cell, batchnorms):
-            cell.__dict__["forward"] = functools.partial(_bn_half_forward, cell, type(cell).forward, dst)
-        elif isinstance(cell, Cell):
-            cell.__dict__["forward"] = functools.partial(_cast_forward, cell, type(cell).forward, dst)
-
-
-def _bn_fp32_forward(cell, forward, low, *inputs):
-    """A BatchNorm kept in float32 inside a half-precision network: float32 in, ``low`` out."""
-    return _cast_forward(cell, forward, torch.float32, *inputs).to(low)
-
-
-def _do_keep_batchnorm_fp32(network, low):
-    batchnorms = _batchnorm_types()
-    for _, cell in network.cells_and_names():
-        if isinstance(cell, batchnorms):
-            cell.__dict__["forward"] = functools.partial(_bn_fp32_forward, cell, type(cell).forward, low)
-            cell.add_flags(fp16=False, fp32=True)
+            if keep_batchnorm_fp32:
+                cell.to_float(mstype.float32)
+                cell.register_forward_hook(_output_to(low))
+            else:
+                _drop_to_float(cell)
+                cell.register_forward_pre_hook(_inputs_to(low))
+        elif "_cast_dtype" in cell.__dict__:
+            cell.__dict__["_cast_dtype"] = low
 
 
 class _AmpWithLossCell(Cell):
@@ -169,10 +184,7 @@ def build_train_network(network, optimizer, loss_fn=None, level='O0', **kwargs):
 
     half = config["cast_model_type"] is mstype.float16
     if half:
-        low = _half_type(network)
-        _cast_network(network, low)
-        if config["keep_batchnorm_fp32"]:
-            _do_keep_batchnorm_fp32(network, low)
+        _cast_network(network, _half_type(network), config["keep_batchnorm_fp32"])
     if loss_fn:
         V.check_type(loss_fn, "loss_fn", cls, Cell, exc=ValueError)
         network = _AmpWithLossCell(network, loss_fn) if half else WithLossCell(network, loss_fn)
