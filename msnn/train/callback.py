@@ -287,6 +287,14 @@ class Callback:
         """Called once after training."""
 
 
+class _MissingCallbackParam(AttributeError, KeyError):
+    """A callback parameter that was not set: a KeyError as in 0.1, and an AttributeError so that
+    ``hasattr``/``getattr(..., default)`` work."""
+
+    def __str__(self):
+        return str(self.args[0])
+
+
 class _InternalCallbackParam(dict):
     """The callback parameters: a dict whose keys read and write as attributes."""
 
@@ -294,8 +302,8 @@ class _InternalCallbackParam(dict):
         try:
             return self[key]
         except KeyError:
-            raise AttributeError(f"the callback parameters have no {key!r} (they hold: "
-                                 f"{', '.join(sorted(self))})") from None
+            raise _MissingCallbackParam(f"the callback parameters have no {key!r} (they hold: "
+                                        f"{', '.join(sorted(self))})") from None
 
     def __setattr__(self, key, value):
         self[key] = value

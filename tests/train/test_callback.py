@@ -117,6 +117,9 @@ def test_RunContext():
     assert p["cur_step_num"] == 3
     with pytest.raises(AttributeError, match="cur_step_num"):
         _ = p.cur_epoch_num
+    with pytest.raises(KeyError):  # 0.1 raised KeyError
+        _ = p.cur_epoch_num
+    assert getattr(p, "cur_epoch_num", None) is None
 
 
 def test_CheckpointConfig_policy_and_checks():

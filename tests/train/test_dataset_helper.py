@@ -18,6 +18,9 @@ def test_DatasetHelper_epochs_and_repeat():
     assert passes == [[(2, 4), (2,)] * 3] * 3
     assert ds.iterators == 2 and [p for p in ds.pulled if p[0] == 1] == [(1, i) for i in range(3)] * 2
     assert helper.loop_size() == 1
+    ds.output_types = lambda: [np.float32, np.int32]
+    ds.output_shapes = lambda: [(2, 4), (2,)]
+    assert helper.types_shapes() == ([torch.float32, torch.int32], [[2, 4], [2]])
     with pytest.raises(TypeError, match="'dataset_sink_mode'"):
         DatasetHelper(ds, dataset_sink_mode="no")
 
