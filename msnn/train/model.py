@@ -60,7 +60,6 @@ def _positional_arity(network):
             "dataset_sink_mode=True runs the host-fed loop of dataset_sink_mode=False (msnn has no device "
             "queue): one step per row, callbacks per step; 0.1's sink mode on Ascend ran a whole epoch per "
             "step_end.",
-            "enable_loop_sink has no effect; 0.1 raised ValueError for it on CPU/GPU targets.",
             "train_dataset may be any sized iterable of rows (a torch DataLoader, a list) besides a dataset; "
             "rows of the wrong arity raise ValueError before the network runs.",
             "A loss_scale_manager with an update cell (DynamicLossScaleManager, "
@@ -232,7 +231,8 @@ class Model:
         Raises:
             TypeError: If `epoch` is not an int, `dataset_sink_mode` not a bool, `callbacks` not
                 Callbacks, or `train_dataset` has no size.
-            ValueError: If `epoch` is not positive or a row has the wrong number of columns.
+            ValueError: If `epoch` is not positive, a row has the wrong number of columns, or
+                ``enable_loop_sink`` is set in the context with a 'CPU' or 'GPU' device_target.
         """
         V.check_positive_int(epoch, "epoch", "Model.train")
         V.check_bool(dataset_sink_mode, "dataset_sink_mode", "Model.train")
@@ -243,6 +243,10 @@ class Model:
                               UserWarning, stacklevel=2)
         _device_number_check(self._parallel_mode, self._device_number)
         _parameter_broadcast_check(self._parallel_mode, self._parameter_broadcast)
+        from .. import context  # pylint: disable=import-outside-toplevel
+        if context.get_context("device_target") in ("CPU", "GPU") and context.get_context("enable_loop_sink"):
+            V.fail("Model.train", "enable_loop_sink", "False when device_target is 'CPU' or 'GPU' (CPU and GPU "
+                   "can't support loop sink; set context.set_context(enable_loop_sink=False))", True)
         self._train(epoch, train_dataset, callbacks=callbacks, dataset_sink_mode=dataset_sink_mode)
 
     def _train(self, epoch, train_dataset, callbacks=None, dataset_sink_mode=True):

@@ -205,3 +205,14 @@ def test_Model_predict():
         model.predict(np.ones((2, 4), np.float32))
     with pytest.raises(ValueError, match="non-empty"):
         model.predict(nn.Tensor(np.ones((0, 4)), nn.float32))
+
+
+def test_Model_train_loop_sink_on_cpu_or_gpu_raises():
+    from msnn import context
+    _, _, model = new_model()
+    context.set_context(device_target="CPU", enable_loop_sink=True)
+    with pytest.raises(ValueError, match="'enable_loop_sink'"):
+        model.train(1, make_rows(1))
+    with pytest.warns(RuntimeWarning, match="CUDA is not available"):
+        context.set_context(device_target="Ascend")  # 0.1's Ascend ran loop sink: msnn runs the host loop
+    model.train(1, make_rows(1))
