@@ -299,8 +299,8 @@ class Model:
                 should_stop = should_stop or run_context.get_stop_requested()
                 if should_stop:
                     break
-            if hasattr(train_dataset, "reset"):
-                train_dataset.reset()
+            if _is_ms_dataset(train_dataset) and hasattr(train_dataset, "reset"):
+                train_dataset.reset()  # 0.1 reset the dataset after each epoch (a no-op in its base class)
             list_callback.epoch_end(run_context)
             should_stop = should_stop or run_context.get_stop_requested()
             if should_stop:
