@@ -187,6 +187,9 @@ def _dataset_size(dataset, cls_name, arg_name):
             V.fail(cls_name, arg_name, "a dataset or an iterable with a length (steps per epoch); wrap a "
                    "generator in a list or a torch DataLoader over a map-style dataset",
                    type(dataset).__name__, exc=TypeError)
+    if size is None:
+        V.fail(cls_name, f"{arg_name}.get_dataset_size()", "known (the steps per epoch): give the source a "
+               "__len__ or call set_dataset_size(n) on the dataset", size, exc=TypeError)
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 0:
         V.fail(cls_name, f"{arg_name}.get_dataset_size()", "a non-negative int", size, exc=TypeError)
     return int(size)

@@ -34,6 +34,14 @@ def test_DatasetHelper_short_dataset_warns_and_ends_the_epoch():
         assert len(list(helper)) == 3
 
 
+def test_DatasetHelper_unknown_size_is_a_clear_error():
+    class Unsized(ListDataset):
+        def get_dataset_size(self):
+            return None  # a generator source without __len__, as 0.1's GeneratorDataset reported
+    with pytest.raises(TypeError, match=r"get_dataset_size\(\)' must be known .*set_dataset_size"):
+        DatasetHelper(Unsized(make_rows(2)))
+
+
 def test_DatasetHelper_rows_to_tensors():
     a = np.ones((2, 2), np.float32)
     a.setflags(write=False)
