@@ -175,8 +175,7 @@ def main():
     parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
     args = parser.parse_args()
     torch.set_num_threads(1)
-    if args.device == "cuda":
-        context.set_context(device_target="GPU")
+    context.set_context(device_target="GPU" if args.device == "cuda" else "CPU")
     rng = np.random.RandomState(0)
     rows = [(rng.normal(0, 1, (args.batch, 1, 32, 32)).astype(np.float32),
              rng.randint(0, 10, (args.batch,)).astype(np.int32)) for _ in range(args.steps)]

@@ -3,7 +3,13 @@ import numpy as np
 import torch
 
 import msnn as nn
+from msnn import context
 from msnn.train.callback import Callback
+
+
+def dev(array):
+    """A numpy array as a tensor on msnn's context device (CUDA by default where there is one)."""
+    return torch.from_numpy(array).to(context.device())
 
 
 class TinyNet(nn.Cell):
@@ -79,7 +85,7 @@ def manual_train(rows, epochs, sens=1.0):
     losses = []
     for _ in range(epochs):
         for data, label in rows:
-            losses.append(float(step(torch.from_numpy(data), torch.from_numpy(label)).asnumpy()))
+            losses.append(float(step(dev(data), dev(label)).asnumpy()))
     return net, losses
 
 

@@ -4,6 +4,7 @@ import pytest
 import torch
 
 import msnn as nn
+from msnn import context
 from msnn.train import Model
 from msnn.train.amp import build_train_network
 from msnn.train.loss_scale_manager import FixedLossScaleManager
@@ -30,8 +31,14 @@ def _parts():
 
 def _batch():
     rng = np.random.RandomState(0)
-    return (torch.tensor(rng.normal(0, 1, (2, 3, 6, 6)), dtype=torch.float32),
-            torch.tensor([0, 2], dtype=torch.int32))
+    device = context.device()
+    return (torch.tensor(rng.normal(0, 1, (2, 3, 6, 6)), dtype=torch.float32, device=device),
+            torch.tensor([0, 2], dtype=torch.int32, device=device))
+
+
+def _half():
+    """O2's half type: float16 on CUDA, bfloat16 on the CPU."""
+    return torch.float16 if context.device().type == "cuda" else torch.bfloat16
 
 
 def test_build_train_network_O0():
@@ -52,7 +59,7 @@ def test_build_train_network_O2_half_precision_and_batchnorm_fp32():
     assert type(train) is nn.TrainOneStepWithLossScaleCell
     assert float(train.loss_scale.asnumpy()) == 2.0 ** 24
     assert [p.name for p in net.get_parameters()] == names and list(net.state_dict()) == keys
-    half = torch.bfloat16  # the CPU's half type (float16 on CUDA)
+    half = _half()
     x, y = _batch()
     net.set_train(False)
     assert net(x).dtype == half and net.conv(x).dtype == half
@@ -60,13 +67,18 @@ def test_build_train_network_O2_half_precision_and_batchnorm_fp32():
     h = net.conv(x)
     ref = nn.BatchNorm2d(4)
     ref.load_state_dict(net.bn.state_dict())
-    np.testing.assert_array_equal(net.bn(h).asnumpy(), ref(h.float()).detach().to(half).float().numpy())
+    np.testing.assert_array_equal(net.bn(h).asnumpy(), ref(h.float()).detach().to(half).float().cpu().numpy())
     # one training step: float32 master weights and statistics, a float32 loss
     before = net.fc.weight.detach().clone()
     loss_value, overflow, scale = train(x, y)
-    assert loss_value.dtype == torch.float32 and not bool(overflow.asnumpy())
+    assert loss_value.dtype == torch.float32
     assert all(p.dtype == torch.float32 for p in net.get_parameters())
-    assert net.bn.moving_mean.dtype == torch.float32 and not torch.equal(net.fc.weight.detach(), before)
+    assert net.bn.moving_mean.dtype == torch.float32
+    if half is torch.bfloat16:  # float32's range: 2**24 does not overflow, the step is taken
+        assert not bool(overflow.asnumpy()) and not torch.equal(net.fc.weight.detach(), before)
+    else:  # float16: the scaled gradients overflow, the step is skipped and the scale halves
+        assert bool(overflow.asnumpy()) and torch.equal(net.fc.weight.detach(), before)
+        assert float(scale.asnumpy()) == 2.0 ** 23
 
 
 def test_build_train_network_O2_keyword_overrides():
@@ -76,7 +88,7 @@ def test_build_train_network_O2_keyword_overrides():
     ref = nn.BatchNorm2d(4)
     ref.load_state_dict(net.bn.state_dict())
     ref.to_float(nn.float32)
-    assert net.bn(h).dtype == torch.bfloat16
+    assert net.bn(h).dtype == _half()
     net, opt, loss = _parts()
     train = build_train_network(net, opt, loss, level="O2", cast_model_type=nn.float32,
                                 loss_scale_manager=FixedLossScaleManager(8, drop_overflow_update=False))
@@ -106,7 +118,7 @@ def test_Model_amp_level_O2_trains():
     net, opt, loss = _parts()
     model = Model(net, loss, opt, amp_level="O2", keep_batchnorm_fp32=True)
     x, y = _batch()
-    rows = [(x.numpy(), y.numpy())] * 3
+    rows = [(x.cpu().numpy(), y.cpu().numpy())] * 3
     model.train(1, rows, dataset_sink_mode=False)
     assert type(model._train_network) is nn.TrainOneStepWithLossScaleCell
     assert all(p.dtype == torch.float32 for p in net.get_parameters())

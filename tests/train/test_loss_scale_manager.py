@@ -9,7 +9,7 @@ from msnn.train import Model
 from msnn.train.callback import Callback
 from msnn.train.loss_scale_manager import DynamicLossScaleManager, FixedLossScaleManager, LossScaleManager
 
-from _helpers import TinyNet, make_rows, manual_train, new_model
+from _helpers import TinyNet, dev, make_rows, manual_train, new_model
 
 
 def _reference_dynamic(init, factor, window, overflows):
@@ -118,7 +118,7 @@ def _manual_loss_scale(rows, manager):
     outs = []
     for data, label in rows:
         sens = torch.tensor(manager.get_loss_scale(), dtype=torch.float32)
-        l, ov, s = step(torch.from_numpy(data), torch.from_numpy(label), sens)
+        l, ov, s = step(dev(data), dev(label), sens)
         manager.update_loss_scale(bool(ov.asnumpy()))
         outs.append((float(l.asnumpy()), bool(ov.asnumpy()), float(s.asnumpy())))
     return net, outs

