@@ -163,7 +163,8 @@ def _train_net():
 
 def test_save_checkpoint_train_network_includes_optimizer_state(tmp_path):
     train_net, net, opt = _train_net()
-    x, y = torch.ones(4, 3), torch.zeros(4, 1)
+    device = next(net.parameters()).device  # the context device: CUDA by default where there is one
+    x, y = torch.ones(4, 3, device=device), torch.zeros(4, 1, device=device)
     train_net(x, y)
     path = str(tmp_path / "train.ckpt")
     save_checkpoint(train_net, path)
