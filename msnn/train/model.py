@@ -68,6 +68,8 @@ def _positional_arity(network):
             "keep_batchnorm_fp32 is accepted as a keyword and passed to amp.build_train_network (0.1 "
             "accepted only loss_scale_manager).",
             "eval and predict run under torch.no_grad().",
+            "amp_level is checked (O0 or O2, ValueError) even without an optimizer, where it has no effect "
+            "(0.1 checked it only when building a training network).",
         ))
 class Model:
     """High-level API for training or testing: groups a network, a loss, an optimizer and metrics.
@@ -129,6 +131,7 @@ class Model:
         if "loss_scale_manager" in kwargs:
             self._loss_scale_manager = kwargs["loss_scale_manager"]
             self._loss_scale_manager_set = True
+        V.check_in(amp_level, "amp_level", "Model", ("O0", "O2"))
         self._amp_level = amp_level
         self._parallel_mode = _get_parallel_mode()
         self._device_number = _get_device_num()

@@ -134,6 +134,8 @@ def test_Model_kwargs_and_metrics_checks():
     net = TinyNet()
     with pytest.raises(ValueError, match="'kwargs'"):
         Model(net, loss_scale=2)
+    with pytest.raises(ValueError, match="'amp_level'"):
+        Model(net, amp_level="O1")
     with pytest.raises(ValueError, match="'loss_fn'"):
         Model(net, metrics={'acc'})
     with pytest.raises(ValueError, match="'eval_indexes'"):

@@ -94,6 +94,9 @@ def test_SummaryRecord_argument_checks(tmp_path):
     with pytest.raises(ValueError, match="'step'"):
         record.record(1.0)
     record.close()
+    from msnn._validator import UnsupportedWarning
+    with pytest.warns(UnsupportedWarning, match="'network'.*no graph"):
+        SummaryRecord(str(tmp_path), network=nn.Dense(2, 2)).close()
 
 
 class _LoggingLoss(nn.Cell):

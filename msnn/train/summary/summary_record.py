@@ -76,7 +76,9 @@ def _check_affix(value, arg_name):
             "(0.1: <file_prefix>.out.events.summary.<time>.<host><file_suffix>) so TensorBoard finds it.",
             "No graph is written (msnn has no graph; 0.1 logged an error when it could not get one either).",
             "queue_max_size has no effect beyond 0.1's warning (values are written at record()).",
-        ))
+        ),
+        unsupported={"network": "msnn runs eagerly and has no graph to write (0.1 wrote the network's graph "
+                                "once, for MindInsight)"})
 class SummaryRecord:
     """Writes the values of the summary operators to a TensorBoard event file.
 
@@ -111,6 +113,7 @@ class SummaryRecord:
 
     def __init__(self, log_dir, queue_max_size=0, flush_time=120, file_prefix="events", file_suffix="_MS",
                  network=None):
+        V.check_unsupported(network, "network", "SummaryRecord", None)
         _check_affix(file_prefix, "file_prefix")
         _check_affix(file_suffix, "file_suffix")
         from ..callback import _make_directory  # pylint: disable=import-outside-toplevel
