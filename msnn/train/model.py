@@ -16,8 +16,8 @@ from ..cell import Cell
 from . import amp
 from .callback import _InternalCallbackParam, RunContext, _build_callbacks
 from .dataset_helper import _DatasetIterFeed, _is_ms_dataset
-from .parallel_utils import (ParallelMode, _get_parallel_mode, _get_device_num, _get_global_rank,
-                             _get_parameter_broadcast)
+from ..parallel._utils import _get_parallel_mode, _get_device_num, _get_global_rank, _get_parameter_broadcast
+from .parallel_utils import ParallelMode
 
 __all__ = ["Model", "ParallelMode"]
 

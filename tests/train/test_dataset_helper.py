@@ -58,5 +58,6 @@ def test_ParallelMode_paths_and_values():
     assert train_model.ParallelMode is ParallelMode is parallel_utils.ParallelMode
     assert ParallelMode.MODE_LIST == ["stand_alone", "data_parallel", "hybrid_parallel", "semi_auto_parallel",
                                       "auto_parallel"]
-    assert parallel_utils._get_parallel_mode() == "stand_alone" and parallel_utils._get_device_num() == 1
-    assert parallel_utils._get_global_rank() == 0 and parallel_utils._get_parameter_broadcast() is False
+    from msnn import context
+    context.set_auto_parallel_context(parallel_mode=ParallelMode.DATA_PARALLEL)
+    assert train_model.ParallelMode.DATA_PARALLEL == context.get_auto_parallel_context("parallel_mode")
