@@ -248,7 +248,9 @@ class _ListCallback:
             cb.end(run_context)
 
 
-@ms_api("mindspore.train.callback.Callback", torch="(a hand-written loop's hook points)")
+@ms_api("mindspore.train.callback.Callback", torch="(a hand-written loop's hook points)",
+        deviations=("Reading a callback parameter that was not set raises an error that is both a KeyError "
+                    "(as in 0.1) and an AttributeError (so hasattr/getattr with a default work).",))
 class Callback:
     """Abstract base class used to build a callback: override any of :meth:`begin`,
     :meth:`epoch_begin`, :meth:`epoch_end`, :meth:`step_begin`, :meth:`step_end`, :meth:`end`.

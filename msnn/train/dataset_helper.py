@@ -265,6 +265,8 @@ class _DatasetIterFeed:
             "dataset_sink_mode=True iterates on the host like dataset_sink_mode=False (msnn has no "
             "device queue), so loop_size() is 1.",
             "Besides a dataset, any sized iterable of rows (a torch DataLoader, a list) is accepted.",
+            "A dataset that runs out before get_dataset_size() rows warns (RuntimeWarning) and ends the pass "
+            "early (0.1 ended it silently).",
         ))
 class DatasetHelper:
     """Iterates a dataset one epoch at a time, each row as a tuple of tensors.

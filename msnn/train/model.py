@@ -68,6 +68,10 @@ def _positional_arity(network):
             "keep_batchnorm_fp32 is accepted as a keyword and passed to amp.build_train_network (0.1 "
             "accepted only loss_scale_manager).",
             "eval and predict run under torch.no_grad().",
+            "An epoch/repeat-count mismatch is a UserWarning (0.1 logged it); a dataset that runs out before "
+            "get_dataset_size() rows warns (RuntimeWarning) and ends the epoch early, where 0.1 ended it "
+            "silently; a dataset of unknown size (get_dataset_size() None) raises TypeError naming "
+            "set_dataset_size.",
             "amp_level is checked (O0 or O2, ValueError) even without an optimizer, where it has no effect "
             "(0.1 checked it only when building a training network).",
         ))
