@@ -221,3 +221,32 @@ def test_Model_train_loop_sink_on_cpu_or_gpu_raises():
         warnings.simplefilter("ignore", RuntimeWarning)  # no CUDA here: Ascend runs on the CPU
         context.set_context(device_target="Ascend")  # 0.1's Ascend ran loop sink: msnn runs the host loop
     model.train(1, make_rows(1))
+
+
+class _Source:
+    """A random-access source of 10 rows (GeneratorDataset knows its size from __len__)."""
+
+    def __len__(self):
+        return 10
+
+    def __getitem__(self, i):
+        if i >= 10:
+            raise IndexError(i)
+        return (np.full((4,), i / 10, np.float32), np.array(i % 3, np.int32))
+
+
+def test_Model_train_msnn_dataset_repeat_and_batch():
+    import msnn.dataset as ds
+    if not hasattr(ds, "GeneratorDataset"):
+        pytest.skip("msnn.dataset's engine is not here yet")
+    data = ds.GeneratorDataset(_Source(), ["data", "label"]).batch(2).repeat(2)
+    assert (data.get_dataset_size(), data.get_repeat_count()) == (5, 2)
+    _, _, model = new_model(metrics={'acc'})
+    rec = Recorder()
+    model.train(2, data, callbacks=rec, dataset_sink_mode=False)
+    assert rec.events == _expected_events(2, 5)
+    rows = [(np.stack([_Source()[i][0] for i in (k, k + 1)]), np.stack([_Source()[i][1] for i in (k, k + 1)]))
+            for k in range(0, 10, 2)]
+    _, ref_losses = manual_train(rows, 2)
+    np.testing.assert_allclose(rec.losses, ref_losses, rtol=1e-6)
+    assert set(model.eval(ds.GeneratorDataset(_Source(), ["data", "label"]).batch(2))) == {'acc'}
