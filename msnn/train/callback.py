@@ -392,8 +392,10 @@ class ModelCheckpoint(Callback):
     Note:
         Files are MindSpore ``.ckpt`` files written atomically (temporary file + rename, the oldest
         removed only after the new one is complete); no ``-graph.meta`` file is written (msnn has no
-        graph). Load one into a fresh ``Model``'s training network (or its optimizer) with
-        :func:`msnn.train.serialization.load_checkpoint` to resume with the optimizer state.
+        graph). To resume with the optimizer state, load the file into a training cell that holds
+        the optimizer -- ``train_net = nn.TrainOneStepCell(nn.WithLossCell(net, loss), opt)``
+        (what ``Model(net, loss, opt)`` builds), ``load_param_into_net(train_net,
+        load_checkpoint(path))`` -- and train ``Model(train_net)``.
     """
 
     def __init__(self, prefix='CKP', directory=None, config=None):

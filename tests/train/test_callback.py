@@ -13,7 +13,7 @@ from msnn.train.callback import (Callback, CheckpointConfig, LossMonitor, ModelC
                                  TimeMonitor, _chg_ckpt_file_name_if_same_exist, _InternalCallbackParam)
 from msnn.train.serialization import load_checkpoint, load_param_into_net
 
-from _helpers import ListDataset, make_rows, new_model
+from _helpers import ListDataset, TinyNet, make_rows, new_model
 
 
 class MeanLoss(nn.Cell):
@@ -210,6 +210,14 @@ def test_ModelCheckpoint_resume_with_optimizer_state(tmp_path):
     load_param_into_net(model_b._train_network, params)
     model_b.train(1, rows, dataset_sink_mode=False)
     np.testing.assert_allclose(net_b.fc.weight.asnumpy(), net_c.fc.weight.asnumpy(), rtol=1e-6, atol=1e-7)
+    # the recipe of ModelCheckpoint's note: a TrainOneStepCell built by hand, then Model(train_net)
+    net_e = TinyNet()
+    opt_e = nn.Momentum(net_e.trainable_params(), learning_rate=0.1, momentum=0.9)
+    loss = nn.SoftmaxCrossEntropyWithLogits(is_grad=False, sparse=True, reduction='mean')
+    train_net = nn.TrainOneStepCell(nn.WithLossCell(net_e, loss), opt_e)
+    load_param_into_net(train_net, load_checkpoint(cb.latest_ckpt_file_name))
+    Model(train_net).train(1, rows, dataset_sink_mode=False)
+    np.testing.assert_allclose(net_e.fc.weight.asnumpy(), net_c.fc.weight.asnumpy(), rtol=1e-6, atol=1e-7)
     # without the optimizer state the numbers differ (the test above is not vacuous)
     net_d, _, model_d = new_model()
     load_param_into_net(net_d, {k: v for k, v in params.items() if not k.startswith("moments.")})
