@@ -11,6 +11,7 @@ from .common import (Tensor, Parameter, ParameterTuple, dtype,
                      bool_, int8, int16, int32, int64, uint8, float16, float32, float64)
 from .cell import Cell
 from . import layer, loss, metrics, optim, wrap, train
+from .train.parallel_utils import ParallelMode  # mindspore.ParallelMode
 # each sub-package's __all__ is the public surface of mindspore.nn
 from .layer import *  # noqa: F401,F403
 from .loss import *  # noqa: F401,F403

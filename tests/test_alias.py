@@ -68,3 +68,13 @@ def test_install_alias_missing_module_is_one_short_import_error(tmp_path):
     lines = res.stderr.strip().splitlines()
     assert lines[-1].startswith("ModuleNotFoundError: msnn does not provide mindspore.no_such_module")
     assert len(lines) <= 12, res.stderr
+
+
+def test_install_alias_parallel_mode_from_every_0_1_path():
+    msnn.install_alias()
+    import mindspore  # pylint: disable=import-outside-toplevel
+    from mindspore.train import ParallelMode as a  # pylint: disable=import-outside-toplevel
+    from mindspore.train.model import ParallelMode as b  # pylint: disable=import-outside-toplevel
+    from mindspore.train.parallel_utils import ParallelMode as c  # pylint: disable=import-outside-toplevel
+    assert mindspore.ParallelMode is a is b is c
+    assert a.DATA_PARALLEL == "data_parallel" and a.STAND_ALONE == "stand_alone"
