@@ -7,6 +7,7 @@ import math
 
 __all__ = ["same_pad", "same_padding_2d", "ms_momentum_to_torch", "keep_prob_to_p", "dropout_seeds_to_torch",
            "norm_axis_to_dim", "loss_reduction_to_torch", "conv_transpose_length", "conv_transpose_plan",
+           "conv_transpose_crop",
            "lstm_flat_layout"]
 
 
@@ -98,8 +99,16 @@ def conv_transpose_plan(length, kernel, stride, pad_mode, padding=0, dilation=1)
     if pad_mode == "pad":
         return padding, 0, 0
     target = conv_transpose_length(length, kernel, stride, pad_mode, padding, dilation)
-    full = (length - 1) * stride + dilation * (kernel - 1) + 1
     top = max(0, kernel - stride) // 2 if pad_mode == "same" else 0
+    return conv_transpose_crop(length, kernel, stride, dilation, top, target)
+
+
+def conv_transpose_crop(length, kernel, stride, dilation, top, target):
+    """Rows ``full[top : top + target]`` of the full (padding 0) transposed convolution along one
+    dim, zero-filled at the end when ``full`` is shorter, as ``conv_transpose2d`` arguments
+    ``(torch_padding, output_padding, tail)`` (see :func:`conv_transpose_plan`). This is what 0.1's
+    Conv2DBackpropInput computes for an input of length ``target`` with ``top`` rows of padding."""
+    full = (length - 1) * stride + dilation * (kernel - 1) + 1
     diff = target - (full - 2 * top)
     if 0 <= diff < max(stride, dilation):
         return top, diff, 0

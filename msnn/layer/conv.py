@@ -17,6 +17,17 @@ _logger = logging.getLogger("msnn")
 _PAD_MODES = ("valid", "same", "pad")
 
 
+def conv2d(x, weight, bias, kernel, stride2, dilation2, group, same, padding):
+    """MindSpore 0.1's 2-D convolution (shared by ``nn.Conv2d`` and ``P.Conv2D``): 'same' pads
+    TF-style (the extra row/column at the bottom/right, any stride), else ``padding`` on every side."""
+    if same:
+        pad, extra = T.same_padding_2d(x.shape[2], x.shape[3], kernel, stride2, dilation2)
+        if extra is not None:
+            x = F.pad(x, extra)
+        return F.conv2d(x, weight, bias, stride2, pad, dilation2, group)
+    return F.conv2d(x, weight, bias, stride2, padding, dilation2, group)
+
+
 class _Conv(Cell):
     """Shared validation and parameters of Conv2d / Conv2dTranspose, in MindSpore 0.1's order.
 
@@ -154,13 +165,8 @@ class Conv2d(_Conv):
 
     def construct(self, x):
         V.check_ndim(x, "input", type(self).__name__, 4, what="a 4-D (N, C, H, W) Tensor")
-        if self._same:
-            padding, extra = T.same_padding_2d(x.shape[2], x.shape[3], self.kernel_size, self._stride2,
-                                               self._dilation2)
-            if extra is not None:
-                x = F.pad(x, extra)
-            return F.conv2d(x, self.weight, self.bias, self._stride2, padding, self._dilation2, self.group)
-        return F.conv2d(x, self.weight, self.bias, self._stride2, self._padding, self._dilation2, self.group)
+        return conv2d(x, self.weight, self.bias, self.kernel_size, self._stride2, self._dilation2, self.group,
+                      self._same, self._padding)
 
     def extend_repr(self):
         s = super().extend_repr()

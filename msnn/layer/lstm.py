@@ -118,13 +118,21 @@ class LSTM(Cell):
         return [chunks[i].view(self._shapes[i]) for i in self._order]
 
     def construct(self, x, hx):
-        weights = self._flat_weights()
-        args = (x, hx, weights, self.has_bias, self.num_layers, self.dropout, self.training, self.bidirectional,
-                self.batch_first)
-        if x.is_cuda:  # cuDNN copies our views into its own layout and warns each new call site
-            with warnings.catch_warnings():
-                warnings.filterwarnings("ignore", message="RNN module weights are not part of single")
-                output, h_n, c_n = torch._VF.lstm(*args)  # pylint: disable=protected-access
-        else:
-            output, h_n, c_n = torch._VF.lstm(*args)  # pylint: disable=protected-access
+        output, h_n, c_n = lstm(x, hx, self.weight, self._sizes, self._shapes, self._order, self.has_bias,
+                                self.num_layers, self.dropout, self.training, self.bidirectional, self.batch_first)
         return output, (h_n, c_n)
+
+
+def lstm(x, hx, weight, sizes, shapes, order, has_bias, num_layers, dropout, training, bidirectional,
+         batch_first):
+    """MindSpore's LSTM on torch's fused kernel (shared by ``nn.LSTM`` and ``P.LSTM``): ``weight``
+    is MindSpore's flat weight, split by ``T.lstm_flat_layout``'s ``(sizes, shapes, order)``.
+    Returns ``(output, h_n, c_n)``."""
+    chunks = weight.reshape(-1).split(sizes)
+    weights = [chunks[i].view(shapes[i]) for i in order]
+    args = (x, hx, weights, has_bias, num_layers, dropout, training, bidirectional, batch_first)
+    if x.is_cuda:  # cuDNN copies our views into its own layout and warns each new call site
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="RNN module weights are not part of single")
+            return torch._VF.lstm(*args)  # pylint: disable=protected-access
+    return torch._VF.lstm(*args)  # pylint: disable=protected-access

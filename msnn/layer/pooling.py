@@ -13,6 +13,42 @@ _PADDING_IGNORED = {"padding": "validated (an int >= 0, else ValueError) and the
                                "MindSpore 0.1, whose pooling never used it (pad_mode='same' pads)"}
 
 
+def max_pool2d(x, kernel, stride, same, return_indices=False):
+    """MindSpore 0.1's max pooling (shared by ``nn.MaxPool2d`` and the pooling primitives): 'same'
+    pads TF-style with -inf (the extra row/column at the bottom/right); else no padding.
+
+    With ``return_indices`` also returns the flat ``H * W`` index of each maximum in ``x``.
+    """
+    if same:
+        padding, extra = T.same_padding_2d(x.shape[2], x.shape[3], kernel, stride)
+        if extra is not None:
+            x_pad = F.pad(x, extra, value=float("-inf"))
+            if not return_indices:
+                return F.max_pool2d(x_pad, kernel, stride, padding)
+            out, idx = F.max_pool2d(x_pad, kernel, stride, padding, return_indices=True)
+            width = x.shape[3]
+            if extra[1]:  # indices count the padded width: map back to the input's
+                idx = idx // x_pad.shape[3] * width + idx % x_pad.shape[3]
+            return out, idx
+        return F.max_pool2d(x, kernel, stride, padding, return_indices=return_indices)
+    return F.max_pool2d(x, kernel, stride, return_indices=return_indices)
+
+
+def avg_pool2d(x, kernel, stride, same):
+    """MindSpore 0.1's average pooling (shared by ``nn.AvgPool2d`` and ``P.AvgPool``): 'same'
+    divides each window by its number of real (unpadded) elements."""
+    if same:
+        padding, extra = T.same_padding_2d(x.shape[2], x.shape[3], kernel, stride)
+        if extra is None:
+            return F.avg_pool2d(x, kernel, stride, padding, count_include_pad=False)
+        # asymmetric: window sums over the zero-padded input / number of real elements per window
+        full = (padding[1], padding[1] + extra[1], padding[0], padding[0] + extra[3])
+        ones = x.new_ones((1, 1, x.shape[2], x.shape[3]))
+        return (F.avg_pool2d(F.pad(x, full), kernel, stride)
+                / F.avg_pool2d(F.pad(ones, full), kernel, stride))
+    return F.avg_pool2d(x, kernel, stride)
+
+
 class _PoolNd(Cell):
     """Validation of 0.1's pooling primitive (ParamValidator: ValueError for every bad argument)."""
 
@@ -102,13 +138,9 @@ class MaxPool2d(_PoolNd):
 
     def construct(self, x):
         V.check_ndim(x, "input", type(self).__name__, 4, what="a 4-D (N, C, H, W) Tensor")
-        if self._same:
-            padding, extra = T.same_padding_2d(x.shape[2], x.shape[3], self._kernel, self._stride)
-            if extra is not None:
-                x = F.pad(x, extra, value=float("-inf"))
-            return F.max_pool2d(x, self._kernel, self._stride, padding)
-        self._valid_check(x)
-        return F.max_pool2d(x, self._kernel, self._stride)
+        if not self._same:
+            self._valid_check(x)
+        return max_pool2d(x, self._kernel, self._stride, self._same)
 
 
 @ms_api("mindspore.nn.AvgPool2d", torch="torch.nn.functional.avg_pool2d",
@@ -175,14 +207,6 @@ class AvgPool2d(_PoolNd):
 
     def construct(self, x):
         V.check_ndim(x, "input", type(self).__name__, 4, what="a 4-D (N, C, H, W) Tensor")
-        if self._same:
-            padding, extra = T.same_padding_2d(x.shape[2], x.shape[3], self._kernel, self._stride)
-            if extra is None:
-                return F.avg_pool2d(x, self._kernel, self._stride, padding, count_include_pad=False)
-            # asymmetric: window sums over the zero-padded input / number of real elements per window
-            full = (padding[1], padding[1] + extra[1], padding[0], padding[0] + extra[3])
-            ones = x.new_ones((1, 1, x.shape[2], x.shape[3]))
-            return (F.avg_pool2d(F.pad(x, full), self._kernel, self._stride)
-                    / F.avg_pool2d(F.pad(ones, full), self._kernel, self._stride))
-        self._valid_check(x)
-        return F.avg_pool2d(x, self._kernel, self._stride)
+        if not self._same:
+            self._valid_check(x)
+        return avg_pool2d(x, self._kernel, self._stride, self._same)
