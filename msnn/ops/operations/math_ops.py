@@ -275,8 +275,13 @@ class _MaxMinFn(torch.autograd.Function):
         return gx, gy, None
 
 
-def _as_tensor_like(v, ref):
-    return v if isinstance(v, Tensor) else torch.tensor(v, dtype=dtype_of(ref), device=ref.device)
+def _both_tensors(x, y):
+    """torch's logical ops take tensors only: a Python bool becomes a 0-d tensor."""
+    if not isinstance(x, Tensor):
+        return torch.tensor(x, dtype=dtype_of(y), device=y.device), y
+    if not isinstance(y, Tensor):
+        return x, torch.tensor(y, dtype=dtype_of(x), device=x.device)
+    return x, y
 
 
 def _max_raw(x, y):
@@ -467,7 +472,7 @@ class LogicalAnd(_LogicBinaryOp):
         [True, False, False]
     """
     _allowed = C.BOOL
-    _fn = staticmethod(torch.logical_and)
+    _fn = staticmethod(lambda x, y: torch.logical_and(*_both_tensors(x, y)))
 
 
 @ms_api(_P + "LogicalOr", torch="torch.logical_or")
@@ -483,7 +488,7 @@ class LogicalOr(_LogicBinaryOp):
         [True, True, True]
     """
     _allowed = C.BOOL
-    _fn = staticmethod(torch.logical_or)
+    _fn = staticmethod(lambda x, y: torch.logical_or(*_both_tensors(x, y)))
 
 
 @ms_api(_P + "EqualCount", torch="(x == y).sum()")
