@@ -1977,7 +1977,8 @@ class ROIAlign(PrimitiveWithInfer):
     A RoI ``(image_index, x1, y1, x2, y2)`` covers ``[x1 * s, (x2 + 1) * s]`` and
     ``[y1 * s, (y2 + 1) * s]`` of the feature map (``s`` = ``spatial_scale``); each of the
     ``pooled_height x pooled_width`` bins averages ``sample_num`` x ``sample_num`` bilinear samples
-    (``sample_num <= 0``: ``ceil(bin size)`` per side).
+    (``sample_num <= 0``: ``floor(bin size)`` per side, NaN for a bin smaller than 1, as
+    MindSpore's kernel).
 
     Args:
         pooled_height (int): The output height.
@@ -2018,8 +2019,11 @@ class ROIAlign(PrimitiveWithInfer):
             sx, sy = x1 * scale, y1 * scale
             rw, rh = (x2 + 1) * scale - sx, (y2 + 1) * scale - sy
             bh, bw = rh / ph, rw / pw
-            gh = self.sample_num if self.sample_num > 0 else max(math.ceil(bh), 1)
-            gw = self.sample_num if self.sample_num > 0 else max(math.ceil(bw), 1)
+            gh = self.sample_num if self.sample_num > 0 else int(bh + 1e-6)
+            gw = self.sample_num if self.sample_num > 0 else int(bw + 1e-6)
+            if gh <= 0 or gw <= 0:  # an empty sampling grid: 0 / 0, as MindSpore's kernel gives
+                outs.append(features.new_full((features.shape[1], ph, pw), float("nan")))
+                continue
             iy = (torch.arange(ph, device=dev, dtype=torch.float64).view(-1, 1) * bh
                   + (torch.arange(gh, device=dev, dtype=torch.float64) + 0.5) * (bh / gh) + sy).reshape(-1)
             ix = (torch.arange(pw, device=dev, dtype=torch.float64).view(-1, 1) * bw
