@@ -25,6 +25,8 @@ def test_compat_matrix_has_a_row_per_seed_entry_and_companion():
 def test_compat_matrix_registry_is_keyed_by_full_path():
     from msnn import _api  # pylint: disable=import-outside-toplevel
 
+    saved = _api.REGISTRY.pop("mindspore.ops.operations.ReLU", None)  # the real primitive, if imported
+
     @_api.ms_api("mindspore.ops.operations.ReLU", torch="torch.relu")
     class ReLU:  # pylint: disable=too-few-public-methods
         pass
@@ -41,3 +43,5 @@ def test_compat_matrix_registry_is_keyed_by_full_path():
             _api.ms_api("mindspore.ops.operations.ReLU")(object())
     finally:
         del _api.REGISTRY["mindspore.ops.operations.ReLU"]
+        if saved is not None:
+            _api.REGISTRY["mindspore.ops.operations.ReLU"] = saved
