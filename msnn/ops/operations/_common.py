@@ -57,7 +57,7 @@ def tensor_in(name, arg, value, allowed, exc=ValueError):
 
 def same_dtype(name, ref_arg, ref, arg, value):
     """``value`` must have the dtype of ``ref`` (0.1's check_type_same: TypeError)."""
-    if dtype_of(value) is not dtype_of(ref):
+    if dtype_of(value) != dtype_of(ref):
         V.fail(name, arg, f"a Tensor with the dtype of '{ref_arg}' ({dtype_text(dtype_of(ref))})",
                Raw("dtype " + dtype_text(dtype_of(value))), TypeError)
 

@@ -70,6 +70,16 @@ class _BinaryOp(PrimitiveWithInfer):
         raise NotImplementedError
 
     def __call__(self, x, y):
+        # fast path: two tensors of one allowed dtype (``==`` also matches msnn.Tensor's DType)
+        if isinstance(x, Tensor) and isinstance(y, Tensor):
+            dt = x.dtype
+            if dt == y.dtype and dt in self._allowed:
+                try:
+                    return self._fn(x, y)
+                except RuntimeError:
+                    if x.shape != y.shape:
+                        C.broadcast_fail(self.name, x, y)
+                    raise
         x, y = C.binary(self.name, x, y, self._allowed)
         try:
             return self._fn(x, y)
@@ -191,8 +201,8 @@ class Div(_MathBinaryOp):
 
 
 def _needs_grad(x, y):
-    return torch.is_grad_enabled() and (
-        (isinstance(x, Tensor) and x.requires_grad) or (isinstance(y, Tensor) and y.requires_grad))
+    return (((isinstance(x, Tensor) and x.requires_grad) or (isinstance(y, Tensor) and y.requires_grad))
+            and torch.is_grad_enabled())
 
 
 def _shape_of(v):
@@ -301,12 +311,16 @@ def _min_raw(x, y):
 
 
 def _maximum(x, y):
+    if isinstance(x, Tensor) and isinstance(y, Tensor) and not (x.requires_grad or y.requires_grad):
+        return torch.maximum(x, y)
     if _needs_grad(x, y):
         return _MaxMinFn.apply(x, y, True)
     return _max_raw(x, y)
 
 
 def _minimum(x, y):
+    if isinstance(x, Tensor) and isinstance(y, Tensor) and not (x.requires_grad or y.requires_grad):
+        return torch.minimum(x, y)
     if _needs_grad(x, y):
         return _MaxMinFn.apply(x, y, False)
     return _min_raw(x, y)
@@ -546,11 +560,12 @@ class _Unary(PrimitiveWithInfer):
         raise NotImplementedError
 
     def __call__(self, input_x):
+        if isinstance(input_x, Tensor) and (self._allowed is None or input_x.dtype in self._allowed):
+            return self._fn(input_x)
         if not isinstance(input_x, Tensor):
             C.not_tensor(self.name, self._arg, input_x)
-        if self._allowed is not None and dtype_of(input_x) not in self._allowed:
-            C.bad_dtype(self.name, self._arg, input_x, self._allowed)
-        return self._fn(input_x)
+        C.bad_dtype(self.name, self._arg, input_x, self._allowed)
+        return None
 
 
 def _unary_doc(name, fn_text, x, out):
@@ -807,7 +822,7 @@ class _Reduce(PrimitiveWithInfer):
     def __call__(self, input_x, axis=()):
         if not isinstance(input_x, Tensor):
             C.not_tensor(self.name, "input_x", input_x)
-        if dtype_of(input_x) not in self._allowed:
+        if input_x.dtype not in self._allowed:
             C.bad_dtype(self.name, "input_x", input_x, self._allowed)
         if type(axis) is list:  # pylint: disable=unidiomatic-typecheck
             axis = tuple(axis)
@@ -1064,9 +1079,10 @@ class MatMul(PrimitiveWithInfer):
         V.check_bool(transpose_b, "transpose_b", self.name, exc=ValueError)
         self._xk = -2 if transpose_a else -1
         self._yk = -1 if transpose_b else -2
+        self._plain = not (transpose_a or transpose_b)
 
     def _check_rank(self, x, y):
-        if x.dim() != 2 or y.dim() != 2:
+        if x.ndim != 2 or y.ndim != 2:
             bad, arg = (x, "input_x") if x.dim() != 2 else (y, "input_y")
             V.fail(self.name, arg, "a 2-D Tensor", C.Raw(f"shape {tuple(bad.shape)}"))
 
@@ -1080,24 +1096,23 @@ class MatMul(PrimitiveWithInfer):
         return x
 
     def __call__(self, input_x, input_y):
-        name = self.name
-        if not isinstance(input_x, Tensor):
-            C.not_tensor(name, "input_x", input_x)
-        if not isinstance(input_y, Tensor):
-            C.not_tensor(name, "input_y", input_y)
+        if not (isinstance(input_x, Tensor) and isinstance(input_y, Tensor)):
+            C.not_tensor(self.name, "input_x" if not isinstance(input_x, Tensor) else "input_y",
+                         input_x if not isinstance(input_x, Tensor) else input_y)
         self._check_rank(input_x, input_y)
-        dt = dtype_of(input_x)
-        if dtype_of(input_y) is not dt:
+        dt = input_x.dtype
+        if dt != input_y.dtype or dt not in _MATMUL_DTYPES:
+            name = self.name
             C.same_dtype(name, "input_x", input_x, "input_y", input_y)
-        if dt not in _MATMUL_DTYPES:
             C.bad_dtype(name, "input_x", input_x, _MATMUL_DTYPES, TypeError)
         if input_x.shape[self._xk] != input_y.shape[self._yk]:
+            name = self.name
             V.fail(name, "input_y", f"a matrix whose contracted dimension matches input_x "
                    f"{tuple(input_x.shape)} (transpose_a={self.transpose_a}, transpose_b={self.transpose_b})",
                    C.Raw(f"shape {tuple(input_y.shape)}"))
-        a = input_x.mT if self.transpose_a else input_x
-        b = input_y.mT if self.transpose_b else input_y
-        return torch.matmul(a, b)
+        if self._plain:
+            return torch.matmul(input_x, input_y)
+        return torch.matmul(input_x.mT if self.transpose_a else input_x, input_y.mT if self.transpose_b else input_y)
 
 
 @ms_api(_P + "BatchMatMul", torch="torch.matmul", deviations=(_BF16,))

@@ -93,11 +93,12 @@ class _Activation(PrimitiveWithInfer):
         return input_x
 
     def __call__(self, input_x):
+        if isinstance(input_x, Tensor) and (self._allowed is None or input_x.dtype in self._allowed):
+            return self._fn(input_x)
         if not isinstance(input_x, Tensor):
             C.not_tensor(self.name, "input_x", input_x)
-        if self._allowed is not None and dtype_of(input_x) not in self._allowed:
-            C.bad_dtype(self.name, "input_x", input_x, self._allowed)
-        return self._fn(input_x)
+        C.bad_dtype(self.name, "input_x", input_x, self._allowed)
+        return None
 
 
 def _activation(name, fn, torch_name, what, x, out, allowed=None, deviations=(_BF16,), note=""):
@@ -915,7 +916,7 @@ class BiasAdd(PrimitiveWithInfer):
     def __init__(self):
         self.init_prim_io_names(inputs=['x', 'b'], outputs=['output'])
         self.add_prim_attr('data_format', 'NCHW')
-        self._views = {}
+        self._views = C.Cache(lambda ndim: (-1,) + (1,) * (ndim - 2))
 
     def infer_shape(self, x_shape, b_shape):
         return x_shape
@@ -924,23 +925,20 @@ class BiasAdd(PrimitiveWithInfer):
         return x_type
 
     def __call__(self, input_x, bias):
-        name = self.name
-        if not isinstance(input_x, Tensor):
-            C.not_tensor(name, "input_x", input_x)
-        if not isinstance(bias, Tensor):
-            C.not_tensor(name, "bias", bias)
-        ndim = input_x.dim()
-        if bias.dim() != 1 or ndim < 2 or bias.shape[0] != input_x.shape[1]:
-            V.fail(name, "bias", f"a 1-D Tensor of length input_x.shape[1] (input_x of shape {tuple(input_x.shape)}, "
-                   "rank >= 2)", _shape_text(bias))
-        dt = dtype_of(input_x)
-        if dtype_of(bias) is not dt:
-            C.same_dtype(name, "input_x", input_x, "bias", bias)
-        if dt not in self._dtypes:
-            C.bad_dtype(name, "input_x", input_x, self._dtypes, TypeError)
+        if not (isinstance(input_x, Tensor) and isinstance(bias, Tensor)):
+            C.not_tensor(self.name, "input_x" if not isinstance(input_x, Tensor) else "bias",
+                         input_x if not isinstance(input_x, Tensor) else bias)
+        ndim = input_x.ndim
+        if bias.ndim != 1 or ndim < 2 or bias.shape[0] != input_x.shape[1]:
+            V.fail(self.name, "bias", f"a 1-D Tensor of length input_x.shape[1] (input_x of shape "
+                   f"{tuple(input_x.shape)}, rank >= 2)", _shape_text(bias))
+        dt = input_x.dtype
+        if dt != bias.dtype or dt not in self._dtypes:
+            C.same_dtype(self.name, "input_x", input_x, "bias", bias)
+            C.bad_dtype(self.name, "input_x", input_x, self._dtypes, TypeError)
         if ndim == 2:
             return input_x + bias
-        return input_x + bias.view((-1,) + (1,) * (ndim - 2))
+        return input_x + bias.view(self._views[ndim])
 
 
 @ms_api(_P + "TopK", torch="torch.topk", deviations=(
