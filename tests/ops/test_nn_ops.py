@@ -659,3 +659,27 @@ def test_GetNext_pulls_from_queue():
     assert feature.dtype == torch.float32 and label.dtype == torch.int32 and feature.shape == (2, 3)
     with pytest.raises(ValueError, match="'GetNext'.*'shapes'"):
         P.GetNext([msnn.float32], [[2], [3]], 1, "q")
+
+
+def test_SoftmaxCrossEntropyWithLogits_gpu_target_kernel():
+    import warnings  # pylint: disable=import-outside-toplevel
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        msnn.context.set_context(device_target="GPU")
+    op = P.SoftmaxCrossEntropyWithLogits()
+    logits = t(G["ce_logits"], grad=True)
+    loss, dlogits = op(logits, t(G["ce_labels"]))
+    close(loss, G["ce_loss"], rtol=1e-5)
+    close(dlogits, (_softmax(G["ce_logits"]) - G["ce_labels"]) / 4, rtol=1e-5, atol=1e-7)
+    loss.sum().backward()
+    close(logits.grad, dlogits.numpy(), rtol=1e-6)  # 0.1's GPU gradient is divided by the batch size
+
+
+def test_SparseSoftmaxCrossEntropyWithLogits_cpu_target_checks_labels():
+    import warnings  # pylint: disable=import-outside-toplevel
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        msnn.context.set_context(device_target="CPU")
+    op = P.SparseSoftmaxCrossEntropyWithLogits()
+    with pytest.raises(RuntimeError, match="labels"):
+        op(t(G["ce_logits"]), t(np.array([1, 0, 6, 2], np.int32)))

@@ -18,6 +18,7 @@ from ... import _translate as T
 from ... import _validator as V
 from ...common.tensor import unwrap as _plain
 from ...layer.conv import conv2d as _conv2d
+from ...loss.loss import _sparse_kernel_path
 from ...layer.lstm import lstm as _lstm
 from ...layer.pooling import avg_pool2d as _avg_pool2d, max_pool2d as _max_pool2d
 from ..primitive import Primitive, PrimitiveWithInfer, prim_attr_register
@@ -985,10 +986,15 @@ class _SoftmaxCEFn(torch.autograd.Function):
     ``dlogits * dloss`` (the gradient reaching ``dlogits`` is ignored, labels get none)."""
 
     @staticmethod
-    def forward(ctx, logits, labels):  # pylint: disable=arguments-differ
+    def forward(ctx, logits, labels, gpu):  # pylint: disable=arguments-differ
         log_p = torch.log_softmax(logits, -1)
-        loss = -(labels * log_p).sum(-1)
-        dlogits = torch.exp(log_p) - labels
+        if gpu:  # 0.1's GPU kernel: the class whose label is 1, and dlogits divided by the batch size
+            labels = (labels - 1.0).abs().le(1e-8).to(log_p.dtype)
+            loss = -(labels * log_p).sum(-1)
+            dlogits = (torch.exp(log_p) - labels) / logits.shape[0]
+        else:
+            loss = -(labels * log_p).sum(-1)
+            dlogits = torch.exp(log_p) - labels
         ctx.save_for_backward(dlogits)
         ctx.mark_non_differentiable(dlogits)
         return loss, dlogits
@@ -996,12 +1002,14 @@ class _SoftmaxCEFn(torch.autograd.Function):
     @staticmethod
     def backward(ctx, dloss, _ddlogits):  # pylint: disable=arguments-differ
         dlogits, = ctx.saved_tensors
-        return dlogits * dloss.unsqueeze(-1), None
+        return dlogits * dloss.unsqueeze(-1), None, None
 
 
 @ms_api(_P + "SoftmaxCrossEntropyWithLogits", torch="torch.log_softmax (custom autograd.Function)",
-        deviations=("dlogits is softmax - labels (0.1's Ascend/TensorFlow kernel); 0.1's GPU kernel "
-                    "divided it by the batch size.",
+        deviations=("Follows the device_target named when the primitive is built, as 0.1's kernels "
+                    "differed: 'GPU' takes the loss at the class whose label is 1 and divides dlogits "
+                    "(and so the gradient) by the batch size; elsewhere (Ascend) dlogits is softmax - "
+                    "labels.",
                     "The gradient is 0.1's bprop: dlogits * dloss; a gradient flowing into the "
                     "dlogits output is ignored, as in 0.1.", _BF16))
 class SoftmaxCrossEntropyWithLogits(PrimitiveWithInfer):
@@ -1029,12 +1037,15 @@ class SoftmaxCrossEntropyWithLogits(PrimitiveWithInfer):
 
     Note:
         The gradient with respect to ``logits`` is 0.1's bprop, ``dlogits * dloss``; what flows
-        back into the ``dlogits`` output is ignored and ``labels`` get no gradient.
+        back into the ``dlogits`` output is ignored and ``labels`` get no gradient. With
+        ``device_target`` 'GPU' (when the primitive is built) msnn runs 0.1's GPU kernel: the loss
+        of the class whose label is 1 and ``dlogits = (softmax - onehot) / N``.
     """
 
     @prim_attr_register
     def __init__(self):
-        pass
+        from ... import context  # pylint: disable=import-outside-toplevel
+        self._gpu = context.semantics_target() == "GPU"
 
     def __call__(self, logits, labels):
         name = self.name
@@ -1045,13 +1056,14 @@ class SoftmaxCrossEntropyWithLogits(PrimitiveWithInfer):
             C.same_dtype(name, "logits", logits, "labels", labels)
         if logits.dim() != 2:
             V.fail(name, "logits", "a 2-D (N, C) Tensor", _shape_text(logits))
-        return _SoftmaxCEFn.apply(logits, labels)
+        return _SoftmaxCEFn.apply(logits, labels, self._gpu)
 
 
 @ms_api(_P + "SparseSoftmaxCrossEntropyWithLogits", torch="torch.nn.functional.cross_entropy",
         deviations=("The output with is_grad=True ((softmax - onehot) / N) carries no gradient.",
-                    "A label outside [0, C) raises torch's error (0.1's kernels read out of bounds).",
-                    _BF16))
+                    "The code of nn.SoftmaxCrossEntropyWithLogits(sparse=True) on CPU/GPU: a label "
+                    "outside [0, C) raises RuntimeError with device_target 'CPU' (as 0.1's CPU kernel) "
+                    "and gives loss 0 elsewhere.", _BF16))
 class SparseSoftmaxCrossEntropyWithLogits(PrimitiveWithInfer):
     r"""Softmax cross entropy of logits :math:`(N, C)` and class indices :math:`(N,)`.
 
@@ -1078,6 +1090,8 @@ class SparseSoftmaxCrossEntropyWithLogits(PrimitiveWithInfer):
         self.init_prim_io_names(inputs=['features', 'labels'], outputs=['output'])
         V.check_bool(is_grad, "is_grad", self.name, exc=ValueError)
         self.add_prim_attr('sens', 1.0)
+        from ... import context  # pylint: disable=import-outside-toplevel
+        self._check_labels = context.semantics_target() == "CPU"
 
     def __call__(self, logits, labels):
         name = self.name
@@ -1088,11 +1102,9 @@ class SparseSoftmaxCrossEntropyWithLogits(PrimitiveWithInfer):
         if labels.dim() != 1 or labels.shape[0] != logits.shape[0]:
             V.fail(name, "labels", f"a 1-D Tensor of length logits.shape[0] = {logits.shape[0]}", _shape_text(labels))
         if not self.is_grad:
-            return F.cross_entropy(logits, labels.long())
+            return _sparse_kernel_path(logits, labels, False, self._check_labels)
         with torch.no_grad():
-            grad = torch.softmax(logits, -1)
-            grad[torch.arange(labels.shape[0], device=labels.device), labels.long()] -= 1.0
-            return grad / logits.shape[0]
+            return _sparse_kernel_path(logits, labels, True, self._check_labels)
 
 
 @ms_api(_P + "SigmoidCrossEntropyWithLogits", torch="torch.nn.functional.binary_cross_entropy_with_logits",
