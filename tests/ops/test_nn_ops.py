@@ -18,6 +18,11 @@ def t(a, device="cpu", grad=False):
     return x.requires_grad_(True) if grad else x
 
 
+def mt(a):
+    """An msnn.Tensor (on the context's device, like the Parameters built from them)."""
+    return msnn.Tensor(np.asarray(a))
+
+
 def close(got, want, rtol=1e-5, atol=1e-6):
     got = got.detach().cpu().numpy() if isinstance(got, torch.Tensor) else np.asarray(got)
     np.testing.assert_allclose(got, want, rtol=rtol, atol=atol)
@@ -150,8 +155,8 @@ def test_FusedBatchNorm_matches_BatchNorm2d_training():
     y = P.FusedBatchNorm(mode=1, epsilon=1e-5, momentum=0.1)(t(x), t(np.ones(3, np.float32)),
                                                                t(np.zeros(3, np.float32)), mean, var)[0]
     close(y, want, rtol=1e-5, atol=1e-5)
-    close(mean, bn.moving_mean.detach().numpy(), rtol=1e-5, atol=1e-7)
-    close(var, bn.moving_variance.detach().numpy(), rtol=1e-5)
+    close(mean, bn.moving_mean.detach().cpu().numpy(), rtol=1e-5, atol=1e-7)
+    close(var, bn.moving_variance.detach().cpu().numpy(), rtol=1e-5)
 
 
 def test_BatchNorm_inference_and_training():
@@ -485,8 +490,8 @@ def test_BinaryCrossEntropy_reductions():
 def test_ApplyMomentum_update_in_place():
     w = msnn.Parameter(msnn.Tensor(np.ones(2), msnn.float32), name="w")
     acc = msnn.Parameter(msnn.Tensor(np.ones(2), msnn.float32), name="acc")
-    g = t(np.array([1.0, 2.0], np.float32))
-    out = P.ApplyMomentum()(w, acc, t(np.float32(0.1)), g, t(np.float32(0.9)))
+    g = mt(np.array([1.0, 2.0], np.float32))
+    out = P.ApplyMomentum()(w, acc, mt(np.float32(0.1)), g, mt(np.float32(0.9)))
     assert out is w
     close(acc, [1.9, 2.9])
     close(w, [1 - 0.19, 1 - 0.29])
@@ -506,9 +511,9 @@ def test_ApplyMomentum_matches_nn_Momentum():
     w = msnn.Parameter(msnn.Tensor(w0), name="w")
     acc = msnn.Parameter(msnn.Tensor(np.zeros(3), msnn.float32), name="acc")
     for _ in range(3):
-        opt((t(g),))
-        P.ApplyMomentum()(w, acc, 0.05, t(g), 0.9)
-    close(w, p.detach().numpy(), rtol=1e-6)
+        opt((mt(g),))
+        P.ApplyMomentum()(w, acc, 0.05, mt(g), 0.9)
+    close(w, p.detach().cpu().numpy(), rtol=1e-6)
 
 
 def test_ApplyMomentum_unsupported_warns():
@@ -520,8 +525,8 @@ def test_SGD_first_step_then_momentum():
     w = msnn.Parameter(msnn.Tensor(np.ones(2), msnn.float32), name="w")
     acc = msnn.Parameter(msnn.Tensor(np.zeros(2), msnn.float32), name="acc")
     stat = msnn.Parameter(msnn.Tensor(np.ones(2), msnn.float32), name="stat")
-    g = t(np.array([1.0, 2.0], np.float32))
-    lr, mom = t(np.float32(0.1)), t(np.float32(0.9))
+    g = mt(np.array([1.0, 2.0], np.float32))
+    lr, mom = mt(np.float32(0.1)), mt(np.float32(0.9))
     P.SGD(dampening=0.5)(w, g, lr, acc, mom, stat)
     close(w, [0.9, 0.8])
     close(acc, [1.0, 2.0])
@@ -544,7 +549,7 @@ def test_Adam_update_formula():
         w = msnn.Parameter(msnn.Tensor(w0), name="w")
         m = msnn.Parameter(msnn.Tensor(m0), name="m")
         v = msnn.Parameter(msnn.Tensor(v0), name="v")
-        P.Adam(use_nesterov=nesterov)(w, m, v, 0.81, 0.998, 0.01, 0.9, 0.999, 1e-8, t(g))
+        P.Adam(use_nesterov=nesterov)(w, m, v, 0.81, 0.998, 0.01, 0.9, 0.999, 1e-8, mt(g))
         m1 = m0 + (g - m0) * 0.1
         v1 = v0 + (g * g - v0) * 0.001
         lr = 0.01 * np.sqrt(1 - 0.998) / (1 - 0.81)
@@ -553,21 +558,21 @@ def test_Adam_update_formula():
         close(v, v1, rtol=1e-6)
         close(w, w0 - lr * num / (np.sqrt(v1) + 1e-8), rtol=1e-5)
     with pytest.raises(ValueError, match="'Adam'.*'m'"):
-        P.Adam()(w, t(np.zeros(2, np.float32)), v, 0.9, 0.9, 0.1, 0.9, 0.9, 1e-8, t(g))
+        P.Adam()(w, mt(np.zeros(2, np.float32)), v, 0.9, 0.9, 0.1, 0.9, 0.9, 1e-8, mt(g))
 
 
 def test_SparseApplyAdagrad_rows():
     var = msnn.Parameter(msnn.Tensor(np.ones([3, 2]), msnn.float32), name="var")
     acc = msnn.Parameter(msnn.Tensor(np.full([3, 2], 1.0), msnn.float32), name="acc")
-    g = t(np.array([[1.0, 2.0], [3.0, 0.0]], np.float32))
-    out = P.SparseApplyAdagrad(lr=0.5)(var, acc, g, t(np.array([2, 0], np.int32)))
+    g = mt(np.array([[1.0, 2.0], [3.0, 0.0]], np.float32))
+    out = P.SparseApplyAdagrad(lr=0.5)(var, acc, g, mt(np.array([2, 0], np.int32)))
     assert out is var
     close(acc, [[10.0, 1.0], [1.0, 1.0], [2.0, 5.0]])
     close(var, [[1 - 0.5 * 3 / np.sqrt(10), 1.0], [1.0, 1.0], [1 - 0.5 / np.sqrt(2), 1 - 1 / np.sqrt(5)]], rtol=1e-6)
     with pytest.raises(ValueError, match="'SparseApplyAdagrad'.*'lr'"):
         P.SparseApplyAdagrad(lr=1)
     with pytest.raises(ValueError, match="'SparseApplyAdagrad'.*'indices'"):
-        P.SparseApplyAdagrad(lr=0.5)(var, acc, g, t(np.array([2, 0])))
+        P.SparseApplyAdagrad(lr=0.5)(var, acc, g, mt(np.array([2, 0])))
 
 
 def test_LARSUpdate_matches_formula():
@@ -610,7 +615,8 @@ def test_DropoutGenMask_errors():
 
 def test_DropoutDoMask_keep_all():
     mask = P.DropoutGenMask()((3, 5), 1.0)
-    assert torch.equal(P.DropoutDoMask()(torch.ones(3, 5), mask, 1.0), torch.ones(3, 5))
+    ones = torch.ones(3, 5, device=mask.device)
+    assert torch.equal(P.DropoutDoMask()(ones, mask, 1.0), ones)
 
 
 def test_LSTM_matches_nn_LSTM(device):

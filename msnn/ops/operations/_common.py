@@ -114,8 +114,12 @@ def binary(name, x, y, allowed):
 
 
 def broadcast_fail(name, x, y):
-    """0.1's _get_broadcast_shape: ValueError naming both shapes."""
-    V.fail(name, "y", f"broadcastable with 'x' of shape {tuple(x.shape)}", Raw(f"shape {tuple(y.shape)}"))
+    """After a torch RuntimeError: 0.1's _get_broadcast_shape ValueError naming both shapes when
+    they do not broadcast (any other error, a device mismatch say, is left to propagate)."""
+    try:
+        torch.broadcast_shapes(x.shape, y.shape)
+    except RuntimeError:
+        V.fail(name, "y", f"broadcastable with 'x' of shape {tuple(x.shape)}", Raw(f"shape {tuple(y.shape)}"))
 
 
 def sum_to(grad, shape):

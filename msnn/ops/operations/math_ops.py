@@ -716,6 +716,14 @@ class Pow(PrimitiveWithInfer):
 # ----------------------------------------------------------------------------------------------
 # Assign
 # ----------------------------------------------------------------------------------------------
+def _fits(shape, target):
+    """True when ``shape`` broadcasts to ``target``."""
+    try:
+        return torch.broadcast_shapes(shape, target) == target
+    except RuntimeError:
+        return False
+
+
 class _Assign(PrimitiveWithInfer):
     """``variable <op>= value`` in place (no gradient), returning the variable."""
 
@@ -742,8 +750,10 @@ class _Assign(PrimitiveWithInfer):
             try:
                 self._apply(variable, value)
             except RuntimeError:
-                V.fail(name, "value", f"broadcastable to 'variable' of shape {tuple(variable.shape)}",
-                       C.Raw(f"shape {tuple(value.shape)}" if isinstance(value, Tensor) else value))
+                if isinstance(value, Tensor) and not _fits(value.shape, variable.shape):
+                    V.fail(name, "value", f"broadcastable to 'variable' of shape {tuple(variable.shape)}",
+                           C.Raw(f"shape {tuple(value.shape)}"))
+                raise
         return variable
 
 
