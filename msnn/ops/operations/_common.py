@@ -22,12 +22,13 @@ dtype_of = torch._C.TensorBase.dtype.__get__  # pylint: disable=protected-access
 Tensor = torch.Tensor
 Raw = V._Raw  # pylint: disable=protected-access
 
-INT = (torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8)
+# dtype sets are frozensets: membership is one hash lookup on the call path
+INT = frozenset((torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8))
 # bfloat16 did not exist in 0.1; it is accepted wherever float16 is (torch autocast produces it)
-FLOAT = (torch.float16, torch.float32, torch.float64, torch.bfloat16)
-NUMBER = INT + FLOAT
-F16_32 = (torch.float16, torch.float32, torch.bfloat16)
-BOOL = (torch.bool,)
+FLOAT = frozenset((torch.float16, torch.float32, torch.float64, torch.bfloat16))
+NUMBER = INT | FLOAT
+F16_32 = frozenset((torch.float16, torch.float32, torch.bfloat16))
+BOOL = frozenset((torch.bool,))
 
 
 def dtype_text(dtype):
@@ -42,7 +43,7 @@ def not_tensor(name, arg, value):
 
 def bad_dtype(name, arg, tensor, allowed, exc=ValueError):
     """0.1's check_typename (ValueError) or check_type_same (TypeError) on one input."""
-    V.fail(name, arg, "a Tensor of dtype " + " or ".join(dtype_text(d) for d in allowed),
+    V.fail(name, arg, "a Tensor of dtype " + " or ".join(sorted(dtype_text(d) for d in allowed)),
            Raw("dtype " + dtype_text(dtype_of(tensor))), exc)
 
 

@@ -380,7 +380,7 @@ class _LogicBinaryOp(_BinaryOp):
 
 _CMP_DEV = ("A Python number next to a Tensor takes the tensor's dtype, as 0.1's implicit "
             "conversion did.", _BF16)
-_NUMBER_BOOL = C.NUMBER + C.BOOL
+_NUMBER_BOOL = C.NUMBER | C.BOOL
 
 
 @ms_api(_P + "Equal", torch="torch.eq", deviations=_CMP_DEV)
@@ -1048,7 +1048,7 @@ class CumProd(_Cum):
 # ----------------------------------------------------------------------------------------------
 # Matrix products
 # ----------------------------------------------------------------------------------------------
-_MATMUL_DTYPES = C.FLOAT + (torch.int8, torch.int16, torch.int32, torch.int64)
+_MATMUL_DTYPES = C.FLOAT | {torch.int8, torch.int16, torch.int32, torch.int64}
 
 
 @ms_api(_P + "MatMul", torch="torch.matmul", deviations=(_BF16,))

@@ -508,7 +508,7 @@ class L2Normalize(PrimitiveWithInfer):
 # ----------------------------------------------------------------------------------------------
 # Convolution and pooling
 # ----------------------------------------------------------------------------------------------
-_CONV_DTYPES = (torch.int8, torch.int32) + C.F16_32
+_CONV_DTYPES = C.F16_32 | {torch.int8, torch.int32}
 
 
 def _conv_out_check(name, x, out_h, out_w):
@@ -911,7 +911,7 @@ class BiasAdd(PrimitiveWithInfer):
         [[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]]
     """
 
-    _dtypes = (torch.int8, torch.int32) + C.F16_32
+    _dtypes = C.F16_32 | {torch.int8, torch.int32}
 
     @prim_attr_register
     def __init__(self):
@@ -1218,7 +1218,7 @@ class BinaryCrossEntropy(PrimitiveWithInfer):
 # ----------------------------------------------------------------------------------------------
 # Optimizer updates
 # ----------------------------------------------------------------------------------------------
-_OPT_FLOATS = (torch.float16, torch.float32, torch.float64, torch.bfloat16)
+_OPT_FLOATS = C.FLOAT
 
 
 def _opt_scalar(name, arg, value, allowed):
