@@ -569,3 +569,10 @@ def test_primitive_attrs_recorded():
     op = P.ReduceMean(keep_dims=True)
     assert op.keep_dims is True and op.attrs["keep_dims"] is True and op.name == "ReduceMean"
     assert P.MatMul(transpose_b=True).init_attrs == {"transpose_a": False, "transpose_b": True}
+
+
+def test_Pow_integer_base_keeps_dtype_and_rejects_strings():
+    out = P.Pow()(t(np.array([4, 9], np.int32)), 0.5)
+    assert out.dtype == torch.int32 and out.tolist() == [2, 3]
+    with pytest.raises(TypeError, match="'Pow'.*'input_y'.*str"):
+        P.Pow()(t(np.array([2.0], np.float32)), "a")

@@ -709,7 +709,9 @@ class Pow(PrimitiveWithInfer):
                 V.fail(name, "input_y", f"broadcastable to the shape of 'input_x' {tuple(input_x.shape)}",
                        C.Raw(f"shape {tuple(input_y.shape)}"))
         else:
-            out = torch.pow(input_x, C.scalar_for(name, "input_y", input_y, dtype_of(input_x)))
+            if isinstance(input_y, bool) or not isinstance(input_y, (int, float)):
+                input_y = C.scalar_for(name, "input_y", input_y, torch.float64)  # numpy scalars; else TypeError
+            out = torch.pow(input_x, input_y)
         return out if dtype_of(out) is dtype_of(input_x) else out.to(dtype_of(input_x))
 
 
