@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 import mindspore as ms
-from mindspore import Tensor, ops
+from mindspore import Parameter, Tensor, ops
 from mindspore.ops import operations as P
 
 ms.set_context(mode=ms.PYNATIVE_MODE, device_target="CPU")
@@ -126,6 +126,71 @@ put("ln_var", var)
 vals, inds = P.TopK(sorted=True)(Tensor(u), 3)
 put("topk_values", vals)
 put("topk_indices", inds)
+
+
+# more nn primitives whose 2.10 form keeps 0.1's semantics
+img2 = f32(1, 2, 5, 7)
+out["rb_x"] = img2
+put("rb_3_4", P.ResizeBilinearV2()(Tensor(img2), (3, 4)))
+put("rb_8_11", P.ResizeBilinearV2()(Tensor(img2), (8, 11)))
+put("rb_8_11_ac", P.ResizeBilinearV2(align_corners=True)(Tensor(img2), (8, 11)))
+cw = f32(4, 3, 3, 3)
+out["cbi_w"] = cw
+for mode, pad, stride, hw in (("valid", 0, 1, 7), ("same", 0, 2, 7), ("same", 0, 2, 8), ("pad", 1, 2, 7)):
+    xs = (2, 3, hw, hw)
+    h_out = {"valid": hw - 2, "same": -(-hw // stride), "pad": (hw + 2 - 3) // stride + 1}[mode]
+    d = f32(2, 4, h_out, h_out)
+    out[f"cbi_dout_{mode}_{stride}_{hw}"] = d
+    put(f"cbi_{mode}_{stride}_{hw}", P.Conv2DBackpropInput(4, 3, pad_mode=mode, pad=pad, stride=stride)(
+        Tensor(d), Tensor(cw), xs))
+o, am = P.MaxPoolWithArgmax(kernel_size=3, strides=2, pad_mode="same")(Tensor(img))
+put("mpa_out", o)
+put("mpa_argmax", am)
+o, am = P.MaxPoolWithArgmax(kernel_size=2, strides=2, pad_mode="valid")(Tensor(img))
+put("mpa_valid_out", o)
+put("mpa_valid_argmax", am)
+v0, a0, g0 = f32(5), np.abs(f32(5)), f32(5)
+out["opt_v"], out["opt_a"], out["opt_g"] = v0, a0, g0
+for nest in (False, True):
+    var, acc = Parameter(Tensor(v0.copy())), Parameter(Tensor(a0.copy()))
+    P.ApplyMomentum(use_nesterov=nest)(var, acc, Tensor(0.1, ms.float32), Tensor(g0), Tensor(0.9, ms.float32))
+    put(f"mom_var_{int(nest)}", var)
+    put(f"mom_acc_{int(nest)}", acc)
+for nest in (False, True):
+    var, acc, stat = Parameter(Tensor(v0.copy())), Parameter(Tensor(a0.copy())), Parameter(Tensor(np.ones(5, np.float32)))
+    sgd = P.SGD(dampening=0.0 if nest else 0.2, weight_decay=0.05, nesterov=nest)
+    for _ in range(2):
+        sgd(var, Tensor(g0), Tensor(0.1, ms.float32), acc, Tensor(0.9, ms.float32), stat)
+    put(f"sgd_var_{int(nest)}", var)
+    put(f"sgd_acc_{int(nest)}", acc)
+for nest in (False, True):
+    var, m, v = Parameter(Tensor(v0.copy())), Parameter(Tensor(a0.copy())), Parameter(Tensor(a0.copy() * 2))
+    scal = [Tensor(np.float32(z)) for z in (0.81, 0.998, 0.01, 0.9, 0.999, 1e-8)]
+    P.Adam(use_nesterov=nest)(var, m, v, *scal, Tensor(g0))
+    put(f"adam_var_{int(nest)}", var)
+    put(f"adam_m_{int(nest)}", m)
+    put(f"adam_v_{int(nest)}", v)
+var, acc = Parameter(Tensor(np.ones((4, 2), np.float32))), Parameter(Tensor(np.full((4, 2), 0.5, np.float32)))
+sg = f32(2, 2)
+out["sag_g"] = sg
+P.SparseApplyAdagrad(lr=0.3)(var, acc, Tensor(sg), Tensor(np.array([3, 1], np.int32)))
+put("sag_var", var)
+put("sag_acc", acc)
+pa, pb = f32(3, 5) * 2, f32(3, 5) * 2
+out["sl1_a"], out["sl1_b"] = pa, pb
+for sigma in (1.0, 0.5):
+    put(f"sl1_{sigma}", P.SmoothL1Loss(sigma)(Tensor(pa), Tensor(pb)))
+prob = rng.uniform(0.05, 0.95, (3, 5)).astype(np.float32)
+wts = rng.uniform(0.5, 2, (3, 5)).astype(np.float32)
+out["bce_x"], out["bce_w"] = prob, wts
+for red in ("none", "mean", "sum"):
+    put(f"bce_{red}", P.BinaryCrossEntropy(red)(Tensor(prob), Tensor(lab), Tensor(wts)))
+pw = np.abs(f32(3)) * 0.3
+out["prelu_w"] = pw
+put("prelu", P.PReLU()(Tensor(x4), Tensor(pw)))
+put("gelu", P.GeLU()(Tensor(u)))
+put("pow_scalar", P.Pow()(Tensor(pos), 2.5))
+put("pow_tensor", P.Pow()(Tensor(pos), Tensor(u)))
 
 # gradients (bprops unchanged since 0.1)
 def grad_all(fn, *xs):

@@ -576,3 +576,8 @@ def test_Pow_integer_base_keeps_dtype_and_rejects_strings():
     assert out.dtype == torch.int32 and out.tolist() == [2, 3]
     with pytest.raises(TypeError, match="'Pow'.*'input_y'.*str"):
         P.Pow()(t(np.array([2.0], np.float32)), "a")
+
+
+def test_Pow_golden():
+    close(P.Pow()(t(G["un_pos"]), 2.5), G["pow_scalar"], rtol=1e-5)
+    close(P.Pow()(t(G["un_pos"]), t(G["un_x"])), G["pow_tensor"], rtol=1e-5)

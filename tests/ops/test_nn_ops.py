@@ -316,17 +316,24 @@ def test_MaxPoolWithArgmax_same_matches_MaxPool2d(device):
     out, argmax = P.MaxPoolWithArgmax(pad_mode="same", window=3, stride=2)(x)
     assert torch.equal(out, msnn.MaxPool2d(3, 2, "same")(x))
     assert argmax.dtype == torch.int32 and argmax.shape == out.shape
-    flat = x.detach().reshape(2, 3, -1)
-    assert torch.equal(torch.gather(flat, 2, argmax.long().reshape(2, 3, -1)).reshape(out.shape), out.detach())
+    flat = x.detach().reshape(2, -1)  # argmax indexes each sample's flattened (C, H, W)
+    assert torch.equal(torch.gather(flat, 1, argmax.long().reshape(2, -1)).reshape(out.shape), out.detach())
     out.sum().backward()  # the gradient goes to the argmax positions
-    counts = torch.zeros_like(flat).scatter_add_(2, argmax.long().reshape(2, 3, -1), torch.ones_like(flat[..., :12]))
-    close(x.grad.reshape(2, 3, -1), counts.cpu().numpy())
+    counts = torch.zeros_like(flat).scatter_add_(1, argmax.long().reshape(2, -1), torch.ones_like(flat[:, :36]))
+    close(x.grad.reshape(2, -1), counts.cpu().numpy())
+
+
+def test_MaxPoolWithArgmax_valid_golden():
+    out, argmax = P.MaxPoolWithArgmax(window=2, stride=2)(t(G["conv_x"]))
+    close(out, G["mpa_valid_out"])
+    assert np.array_equal(argmax.numpy(), G["mpa_valid_argmax"])
 
 
 def test_MaxPoolWithArgmax_valid_pad_and_errors():
     x = t(np.arange(16, dtype=np.float32).reshape(1, 1, 4, 4))
     out, argmax = P.MaxPoolWithArgmax(window=2, stride=2)(x)
     assert out.tolist() == [[[[5.0, 7.0], [13.0, 15.0]]]] and argmax.tolist() == [[[[5, 7], [13, 15]]]]
+    assert P.MaxPoolWithArgmax(window=2, stride=2)(torch.cat([x, x], 1))[1][0, 1].tolist() == [[21, 23], [29, 31]]
     out, argmax = P.MaxPoolWithArgmax(pad_mode="pad", window=3, pad=1, stride=2)(x)
     assert out.tolist() == [[[[5.0, 7.0], [13.0, 15.0]]]]
     with pytest.raises(ValueError, match="'MaxPoolWithArgmax'.*'pad_mode'"):
@@ -689,3 +696,62 @@ def test_SparseSoftmaxCrossEntropyWithLogits_cpu_target_checks_labels():
     op = P.SparseSoftmaxCrossEntropyWithLogits()
     with pytest.raises(RuntimeError, match="labels"):
         op(t(G["ce_logits"]), t(np.array([1, 0, 6, 2], np.int32)))
+
+
+def test_ResizeBilinear_golden():
+    close(P.ResizeBilinear((3, 4))(t(G["rb_x"])), G["rb_3_4"])
+    close(P.ResizeBilinear((8, 11))(t(G["rb_x"])), G["rb_8_11"])
+    close(P.ResizeBilinear((8, 11), align_corners=True)(t(G["rb_x"])), G["rb_8_11_ac"])
+
+
+@pytest.mark.parametrize("mode,pad,stride,hw", [("valid", 0, 1, 7), ("same", 0, 2, 7), ("same", 0, 2, 8), ("pad", 1, 2, 7)])
+def test_Conv2DBackpropInput_golden(mode, pad, stride, hw):
+    op = P.Conv2DBackpropInput(4, 3, pad_mode=mode, pad=pad, stride=stride)
+    out = op(t(G[f"cbi_dout_{mode}_{stride}_{hw}"]), t(G["cbi_w"]), (2, 3, hw, hw))
+    close(out, G[f"cbi_{mode}_{stride}_{hw}"], rtol=1e-5, atol=1e-5)
+
+
+def test_ApplyMomentum_SGD_Adam_goldens():
+    g, lr, mom = t(G["opt_g"]), t(np.float32(0.1)), t(np.float32(0.9))
+    v, a = t(G["opt_v"]).clone(), t(G["opt_a"]).clone()
+    P.ApplyMomentum()(v, a, lr, g, mom)
+    close(v, G["mom_var_0"])
+    close(a, G["mom_acc_0"])
+    for nest in (0, 1):
+        v, a, stat = t(G["opt_v"]).clone(), t(G["opt_a"]).clone(), torch.ones(5)
+        op = P.SGD(0.0 if nest else 0.2, 0.05, bool(nest))
+        for _ in range(2):
+            op(v, g, lr, a, mom, stat)
+        close(v, G[f"sgd_var_{nest}"])
+        close(a, G[f"sgd_acc_{nest}"])
+        v, m, vv = t(G["opt_v"]).clone(), t(G["opt_a"]).clone(), t(G["opt_a"]).clone() * 2
+        scalars = [t(np.float32(z)) for z in (0.81, 0.998, 0.01, 0.9, 0.999, 1e-8)]
+        P.Adam(use_nesterov=bool(nest))(v, m, vv, *scalars, g)
+        close(v, G[f"adam_var_{nest}"])
+        close(m, G[f"adam_m_{nest}"])
+        close(vv, G[f"adam_v_{nest}"])
+
+
+def test_SparseApplyAdagrad_golden():
+    v, a = torch.ones(4, 2), torch.full((4, 2), 0.5)
+    P.SparseApplyAdagrad(0.3)(v, a, t(G["sag_g"]), t(np.array([3, 1], np.int32)))
+    close(v, G["sag_var"])
+    close(a, G["sag_acc"])
+
+
+def test_SmoothL1Loss_golden():
+    for sigma in (1.0, 0.5):
+        close(P.SmoothL1Loss(sigma)(t(G["sl1_a"]), t(G["sl1_b"])), G[f"sl1_{sigma}"])
+
+
+def test_BinaryCrossEntropy_golden():
+    for red in ("none", "mean", "sum"):
+        close(P.BinaryCrossEntropy(red)(t(G["bce_x"]), t(G["sce_labels"]), t(G["bce_w"])), G[f"bce_{red}"])
+
+
+def test_PReLU_golden():
+    close(P.PReLU()(t(G["bias4_x"]), t(G["prelu_w"])), G["prelu"])
+
+
+def test_Gelu_golden():
+    close(P.Gelu()(t(G["un_x"])), G["gelu"])

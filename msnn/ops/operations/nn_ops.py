@@ -841,8 +841,9 @@ class AvgPool(_Pool):
 @ms_api(_P + "MaxPoolWithArgmax", torch="torch.nn.functional.max_pool2d(return_indices=True)",
         deviations=("'same' pads TF-style (extra row/column bottom/right), as nn.MaxPool2d; 0.1's "
                     "shape inference used a symmetric (window - 1) // 2, which agrees for odd windows.",
-                    "argmax is the flat H*W index of each maximum in the input (0.1's GPU/CPU form), "
-                    "never Ascend's bit mask.", _BF16))
+                    "argmax is the index of each maximum in its sample's flattened (C, H, W) input, "
+                    "MindSpore's CPU/GPU form (0.1 only had Ascend's bit mask, read by its own "
+                    "gradient).", _BF16))
 class MaxPoolWithArgmax(PrimitiveWithInfer):
     """Max pooling returning the maxima and where they are.
 
@@ -857,16 +858,17 @@ class MaxPoolWithArgmax(PrimitiveWithInfer):
         beta (Union[int, float]): Validated; no effect. Default: 0.0.
 
     Outputs:
-        Tuple of 2 Tensors: the pooled output and the int32 ``argmax`` of the same shape.
+        Tuple of 2 Tensors: the pooled output and the int32 ``argmax`` of the same shape, the
+        index of each maximum in its sample's flattened :math:`(C, H, W)` input.
 
     Examples:
         >>> import numpy as np
         >>> import msnn
         >>> from msnn.ops import operations as P
-        >>> x = msnn.Tensor(np.arange(16).reshape(1, 1, 4, 4), msnn.float32)
+        >>> x = msnn.Tensor(np.arange(32).reshape(1, 2, 4, 4), msnn.float32)
         >>> out, argmax = P.MaxPoolWithArgmax(window=2, stride=2)(x)
-        >>> out.tolist(), argmax.tolist()
-        ([[[[5.0, 7.0], [13.0, 15.0]]]], [[[[5, 7], [13, 15]]]])
+        >>> out[0, 1].tolist(), argmax[0, 1].tolist()
+        ([[21.0, 23.0], [29.0, 31.0]], [[21, 23], [29, 31]])
     """
 
     @prim_attr_register
@@ -883,6 +885,7 @@ class MaxPoolWithArgmax(PrimitiveWithInfer):
         V.check_type(alpha, "alpha", name, (int, float), exc=ValueError)
         V.check_type(beta, "beta", name, (int, float), exc=ValueError)
         self._stride = (stride, stride)
+        self._offsets = {}
 
     def __call__(self, x):
         name = self.name
@@ -895,7 +898,12 @@ class MaxPoolWithArgmax(PrimitiveWithInfer):
             (kh, kw), s = self._kernel, self.stride
             _conv_out_check(name, x, (x.shape[2] + 2 * p - kh) // s + 1, (x.shape[3] + 2 * p - kw) // s + 1)
             out, idx = F.max_pool2d(x, self._kernel, self._stride, p, return_indices=True)
-        return out, idx.to(torch.int32)
+        plane = x.shape[2] * x.shape[3]  # MindSpore's argmax counts over (C, H, W): add c * H * W
+        offsets = self._offsets.get((x.shape[1], plane, idx.device))
+        if offsets is None:
+            offsets = self._offsets[(x.shape[1], plane, idx.device)] = (
+                torch.arange(x.shape[1], device=idx.device) * plane).view(1, -1, 1, 1)
+        return out, (idx + offsets).to(torch.int32)
 
 
 @ms_api(_P + "BiasAdd", torch="x + bias.view(C, 1, ...)", deviations=(_BF16,))
