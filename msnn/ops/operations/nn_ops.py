@@ -1241,6 +1241,8 @@ def _opt_scalar(name, arg, value, allowed):
 
 
 @ms_api(_P + "ApplyMomentum", torch="in-place torch ops: accum.mul_(momentum).add_(grad); var -= lr * accum",
+        deviations=("use_nesterov=True follows TensorFlow's ApplyMomentum (0.1's TBE kernel): var -= "
+                    "lr * grad + lr * momentum * accum; MindSpore 2.10's CPU kernel ignores the flag.",),
         unsupported={"use_locking": "torch's in-place updates run in program order; there is no lock to take",
                      "gradient_scale": "0.1's kernels never read it"})
 class ApplyMomentum(PrimitiveWithInfer):
