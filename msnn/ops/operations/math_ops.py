@@ -839,7 +839,7 @@ class _Reduce(PrimitiveWithInfer):
         if type(axis) is list:  # pylint: disable=unidiomatic-typecheck
             axis = tuple(axis)
         try:
-            dims = self._dims[(axis, input_x.dim())]
+            dims = self._dims[(axis, input_x.ndim)]
         except TypeError:  # an unhashable axis element
             dims = _reduce_dims((axis, input_x.dim()), self.name)
         return self._reduce(input_x, dims, self.keep_dims)
@@ -1092,6 +1092,7 @@ class MatMul(PrimitiveWithInfer):
         self._xk = -2 if transpose_a else -1
         self._yk = -1 if transpose_b else -2
         self._plain = not (transpose_a or transpose_b)
+        self._batch = type(self) is not MatMul  # BatchMatMul checks ranks and batch dimensions
 
     def _check_rank(self, x, y):
         if x.ndim != 2 or y.ndim != 2:
@@ -1111,7 +1112,8 @@ class MatMul(PrimitiveWithInfer):
         if not (isinstance(input_x, Tensor) and isinstance(input_y, Tensor)):
             C.not_tensor(self.name, "input_x" if not isinstance(input_x, Tensor) else "input_y",
                          input_x if not isinstance(input_x, Tensor) else input_y)
-        self._check_rank(input_x, input_y)
+        if self._batch or input_x.ndim != 2 or input_y.ndim != 2:
+            self._check_rank(input_x, input_y)
         dt = input_x.dtype
         if dt != input_y.dtype or dt not in _MATMUL_DTYPES:
             name = self.name

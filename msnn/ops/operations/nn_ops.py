@@ -329,6 +329,7 @@ class FusedBatchNorm(Primitive):
         self.init_prim_io_names(inputs=['x', 'scale', 'b', 'mean', 'variance'],
                                 outputs=['y', 'running_mean', 'running_variance', 'save_mean', 'save_inv_variance'])
         name = self.name
+        V.check_int(mode, "mode", name, exc=ValueError)
         V.check_in(mode, "mode", name, (0, 1))
         V.check_number(epsilon, "epsilon", name, lower=0, upper=1, lower_open=True, exc=ValueError)
         V.check_number(momentum, "momentum", name, lower=0, upper=1, exc=ValueError)
