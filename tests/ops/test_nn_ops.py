@@ -666,7 +666,7 @@ def test_ROIAlign_golden_and_example():
 
 
 def test_GetNext_pulls_from_queue():
-    from msnn.dataset_queue import connect_dataset  # pylint: disable=import-outside-toplevel
+    from msnn.train.dataset_helper import connect_dataset  # pylint: disable=import-outside-toplevel
     connect_dataset("ops_getnext_test", [(np.ones((2, 3)), np.zeros(2))], num_epochs=1)
     feature, label = P.GetNext([msnn.float32, msnn.int32], [[2, 3], [2]], 2, "ops_getnext_test")()
     assert feature.dtype == torch.float32 and label.dtype == torch.int32 and feature.shape == (2, 3)

@@ -1775,8 +1775,8 @@ class OneHot(PrimitiveWithInfer):
         return torch.where(hot, on_value, off_value)
 
 
-@ms_api(_P + "GetNext", torch="msnn.dataset_queue.pull (a named Python iterator)",
-        deviations=("Pulls from the channel connected with msnn.dataset_queue.connect_dataset under "
+@ms_api(_P + "GetNext", torch="msnn.train.dataset_helper.pull (a named Python iterator)",
+        deviations=("Pulls from the channel connected with msnn.train.dataset_helper.connect_dataset under "
                     "shared_name (msnn has no device queue).",))
 class GetNext(PrimitiveWithInfer):
     """Returns the next element of the dataset queue ``shared_name`` as a tuple of Tensors.
@@ -1790,7 +1790,7 @@ class GetNext(PrimitiveWithInfer):
     Examples:
         >>> import torch
         >>> import msnn
-        >>> from msnn.dataset_queue import connect_dataset
+        >>> from msnn.train.dataset_helper import connect_dataset
         >>> from msnn.ops import operations as P
         >>> connect_dataset("getnext_doc", [(torch.ones(2, 3), torch.zeros(2))])
         >>> feature, label = P.GetNext([msnn.float32, msnn.int32], [[2, 3], [2]], 2, "getnext_doc")()
@@ -1814,7 +1814,7 @@ class GetNext(PrimitiveWithInfer):
         return tuple(self.types)
 
     def __call__(self):
-        from ...dataset_queue import pull  # pylint: disable=import-outside-toplevel
+        from ...train.dataset_helper import pull  # pylint: disable=import-outside-toplevel
         return tuple(pull(self.shared_name, self.types, self.shapes))
 
 
