@@ -571,3 +571,11 @@ def test_Cell_check_names_refuses_duplicate_parameter_names():
                                          r"already the name of parameter w2\), but got 'weight'"):
         Twins().check_names()
     nn.SequentialCell([nn.Dense(2, 2)]).check_names()  # unique: no error
+
+
+def test_Cell_construct_assigned_on_an_instance_is_what_calls_run():
+    net = nn.Dense(2, 2)
+    net.construct = lambda x: x * 3.0
+    out = net(Tensor(np.ones((1, 2)), nn.float32))
+    np.testing.assert_array_equal(out.asnumpy(), [[3.0, 3.0]])
+    assert nn.Dense(2, 2)(Tensor(np.ones((1, 2)), nn.float32)).shape() == (1, 2)  # the class is untouched
