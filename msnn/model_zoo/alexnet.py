@@ -39,8 +39,8 @@ class AlexNet(Cell):
 
     Examples:
         >>> from msnn.model_zoo.alexnet import AlexNet
-        >>> net = AlexNet(num_classes=10)
-        >>> tuple(net.fc3.weight.shape)
+        >>> net = AlexNet(num_classes=10)  # doctest: +SKIP
+        >>> tuple(net.fc3.weight.shape)  # doctest: +SKIP
         (10, 4096)
 
     Note:

@@ -150,8 +150,8 @@ def resnet50(class_num=10):
 
     Examples:
         >>> from msnn.model_zoo.resnet import resnet50
-        >>> net = resnet50(10)
-        >>> tuple(net.end_point.weight.shape)
+        >>> net = resnet50(10)  # doctest: +SKIP
+        >>> tuple(net.end_point.weight.shape)  # doctest: +SKIP
         (10, 2048)
     """
     return ResNet(ResidualBlock, [3, 4, 6, 3], [64, 256, 512, 1024], [256, 512, 1024, 2048],

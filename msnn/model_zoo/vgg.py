@@ -58,8 +58,8 @@ class Vgg(Cell):
 
     Examples:
         >>> from msnn.model_zoo.vgg import Vgg, cfg
-        >>> net = Vgg(cfg['11'], num_classes=10, batch_norm=True, batch_size=2)
-        >>> tuple(net.classifier[4].weight.shape)
+        >>> net = Vgg(cfg['11'], num_classes=10, batch_norm=True, batch_size=2)  # doctest: +SKIP
+        >>> tuple(net.classifier[4].weight.shape)  # doctest: +SKIP
         (10, 4096)
     """
 
