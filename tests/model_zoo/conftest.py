@@ -4,9 +4,11 @@ import os
 
 import numpy as np
 import pytest
+import torch
 
 import msnn
-from msnn.common import initializer as init_mod
+from msnn.layer import basic as layer_basic, conv as layer_conv, normalization as layer_norm
+from msnn.model_zoo import vgg
 
 _DATA = os.path.join(os.path.dirname(__file__), "..", "data", "model_zoo_params.json")
 
@@ -27,14 +29,25 @@ def listing(net):
     return [(n, tuple(p.shape), bool(p.requires_grad)) for n, p in net.parameters_and_names()]
 
 
+@pytest.fixture(autouse=True)
+def _one_thread():
+    """These networks are tiny: one intra-op thread is faster, and far faster on a busy machine."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.fixture
 def fast_init(monkeypatch):
-    """Skip the random draws of the big initializers (structure tests only need the shapes)."""
-    def fill(self, arr):
-        arr[...] = 0.0
-    for cls in (init_mod.Normal, init_mod.TruncatedNormal, init_mod.XavierUniform, init_mod.Uniform):
-        monkeypatch.setattr(cls, "_initialize", fill)
-    monkeypatch.setattr(np.random, "randn", lambda *shape: np.zeros(shape))
+    """Zeros instead of random draws for the layers' initializers (structure tests need only shapes)."""
+    def zeros(init, shape=None, dtype=msnn.float32):
+        if isinstance(init, torch.Tensor):
+            return init
+        return msnn.Tensor(torch.zeros(tuple(shape) if isinstance(shape, (list, tuple)) else (shape,), dtype=dtype))
+    for module in (layer_basic, layer_conv, layer_norm, vgg):
+        monkeypatch.setattr(module, "initializer", zeros)
+    monkeypatch.setattr(np.random, "randn", lambda *shape: np.zeros(shape, np.float32))
 
 
 def sgd_losses(train_net, inputs, steps):

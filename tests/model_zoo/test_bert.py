@@ -245,3 +245,103 @@ def test_Bert_NEZHA_mindspore_import_path_and_exports():
         "SaturateCast", "CreateAttentionMaskFromInputMask"])
     with pytest.raises(ValueError, match="BertSelfAttention"):
         B.BertSelfAttention(2, 8, 15, num_attention_heads=2)
+
+
+def _ln(x, eps=1e-12):
+    return (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + eps)
+
+
+def test_BertOutput_is_layernorm_of_projection_plus_residual():
+    out = B.BertOutput(32, 16, dropout_prob=0.0)
+    h = np.random.normal(0, 1, (4, 32)).astype(np.float32)
+    r = np.random.normal(0, 1, (4, 16)).astype(np.float32)
+    w, b = out.dense.weight.detach().numpy(), out.dense.bias.detach().numpy()
+    np.testing.assert_allclose(out(Tensor(h), Tensor(r)).asnumpy(), _ln(h @ w.T + b + r), atol=1e-5)
+
+
+def test_RelaPosEmbeddingsGenerator_rows_and_one_hot():
+    gen = B.RelaPosEmbeddingsGenerator(6, 4, 2, 0.02)
+    hot = B.RelaPosEmbeddingsGenerator(6, 4, 2, 0.02, use_one_hot_embeddings=True)
+    hot.embeddings_table.data.copy_(gen.embeddings_table.data)
+    table = gen.embeddings_table.detach().numpy()
+    assert table.shape == (5, 4)
+    i, j = np.meshgrid(np.arange(6), np.arange(6), indexing="ij")
+    np.testing.assert_allclose(gen().asnumpy(), table[np.clip(j - i, -2, 2) + 2])
+    np.testing.assert_allclose(hot().asnumpy(), gen().asnumpy(), atol=1e-7)
+
+
+def test_BertTransformer_composes_encoder_cells():
+    np.random.seed(7)
+    enc = B.BertTransformer(BATCH, 16, SEQ, 2, num_attention_heads=2, intermediate_size=32,
+                            attention_probs_dropout_prob=0.0, hidden_dropout_prob=0.0, return_all_encoders=True)
+    x = Tensor(np.random.normal(0, 1, (BATCH, SEQ, 16)), msnn.float32)
+    mask = Tensor(np.ones([BATCH, SEQ, SEQ]), msnn.float32)
+    outs = enc(x, mask)
+    assert len(outs) == 2 and all(o.shape == (BATCH, SEQ, 16) for o in outs)
+    cell = enc.layers[0]  # BertEncoderCell = attention -> intermediate (gelu) -> output
+    att = cell.attention(x, mask)
+    first = cell.output(cell.intermediate(att), att)
+    np.testing.assert_allclose(outs[0].asnumpy(), first.detach().numpy().reshape(BATCH, SEQ, 16), atol=1e-5)
+    last = B.BertTransformer(BATCH, 16, SEQ, 2, num_attention_heads=2, intermediate_size=32)
+    assert len(last(x, mask)) == 1
+
+
+def test_BertSelfAttention_is_attention_plus_output_residual():
+    np.random.seed(8)
+    sa = B.BertSelfAttention(BATCH, SEQ, 16, num_attention_heads=2, attention_probs_dropout_prob=0.0,
+                             hidden_dropout_prob=0.0)
+    x = Tensor(np.random.normal(0, 1, (BATCH, SEQ, 16)), msnn.float32)
+    mask = Tensor(np.ones([BATCH, SEQ, SEQ]), msnn.float32)
+    att = sa(x, mask)
+    assert att.shape() == (BATCH * SEQ, 16) and sa.size_per_head == 8
+    flat = x.reshape(-1, 16)
+    np.testing.assert_allclose(att.asnumpy(), sa.output(sa.attention(flat, flat, mask), flat).detach().numpy(),
+                               atol=1e-6)
+
+
+def test_BertEncoderCell_defaults_and_gelu_feed_forward():
+    cell = B.BertEncoderCell(BATCH, 16, SEQ, 2, 32)
+    assert cell.intermediate.activation_flag and type(cell.intermediate.activation).__name__ == "GELU"
+    assert cell.attention.attention.dropout._p == pytest.approx(0.02)  # 0.1's default 0.02 here
+    assert [n for n, _ in cell.parameters_and_names()][:2] == ["attention.attention.query_layer.weight",
+                                                                "attention.attention.query_layer.bias"]
+
+
+def test_CreateAttentionMaskFromInputMask_rows_repeat_the_mask():
+    m = B.CreateAttentionMaskFromInputMask(_config())(_inputs()[1]).asnumpy()
+    assert m.shape == (BATCH, SEQ, SEQ) and m.dtype == np.float32
+    assert (m[1] == np.array([1] * 6 + [0] * 2, np.float32)).all() and (m[0] == 1).all()
+    ones = B.CreateAttentionMaskFromInputMask(_config(input_mask_from_dataset=False))
+    assert (ones(_inputs()[1]).asnumpy() == 1).all()
+
+
+def test_ClipGradients_by_value_norm_and_passthrough():
+    clip = pre.ClipGradients()
+    g = (Tensor(np.array([3.0, -4.0]), msnn.float32), Tensor(np.array([0.1, 0.2]), msnn.float32))
+    np.testing.assert_allclose(clip(g, 1, 1.0)[0].asnumpy(), [0.6, -0.8], rtol=1e-6)
+    np.testing.assert_allclose(clip(g, 1, 1.0)[1].asnumpy(), [0.1, 0.2], rtol=1e-6)
+    np.testing.assert_allclose(clip(g, 0, 0.5)[0].asnumpy(), [0.5, -0.5])
+    same = clip(g, 2, 1.0)  # other clip types: unchanged
+    assert all(torch.equal(a, b) for a, b in zip(same, g))
+
+
+def test_GetMaskedLMOutput_and_GetNextSentenceOutput_heads():
+    cfg = _config()
+    mlm = B.GetMaskedLMOutput(cfg)
+    assert [n for n, _ in mlm.parameters_and_names()][0] == "output_bias"  # own parameter first, as in 0.1
+    seq = np.random.normal(0, 1, (BATCH, SEQ, 16)).astype(np.float32)
+    table = np.random.normal(0, 1, (VOCAB, 16)).astype(np.float32)
+    pos = _inputs()[4]
+    out = mlm(Tensor(seq), Tensor(table), pos).asnumpy()
+    picked = seq.reshape(-1, 16)[(pos.asnumpy() + np.arange(BATCH)[:, None] * SEQ).reshape(-1)]
+    hidden = mlm.layernorm(mlm.dense(torch.tensor(picked))).detach().numpy()
+    logits = hidden @ table.T
+    np.testing.assert_allclose(out, logits - np.log(np.exp(logits).sum(-1, keepdims=True)), rtol=1e-4, atol=1e-5)
+
+
+def test_GetNextSentenceOutput_log_softmax_of_dense():
+    nsp = B.GetNextSentenceOutput(_config())
+    pooled = np.random.normal(0, 1, (BATCH, 16)).astype(np.float32)
+    lg = pooled @ nsp.dense.weight.detach().numpy().T + nsp.dense.bias.detach().numpy()
+    np.testing.assert_allclose(nsp(Tensor(pooled)).asnumpy(), lg - np.log(np.exp(lg).sum(-1, keepdims=True)),
+                               rtol=1e-5, atol=1e-6)

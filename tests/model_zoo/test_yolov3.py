@@ -175,3 +175,38 @@ def test_yolov3_mindspore_import_path():
     assert TrainingWrapper is Y.TrainingWrapper
     with pytest.raises(ValueError, match="ResNet"):
         Y.ResNet(Y.BasicBlock, [2, 2], [64, 8], [8, 16], [1, 2])
+
+
+def test_resnet18_backbone_outputs(fast_init):
+    net = Y.resnet18(10)
+    c3, c4, logits = net(Tensor(np.ones([1, 3, 64, 64]), msnn.float32))
+    assert c3.shape() == (1, 128, 8, 8) and c4.shape() == (1, 256, 4, 4) and logits.shape() == (1, 10)
+    assert [len(getattr(net, f"layer{i}")) for i in range(1, 5)] == [2, 2, 2, 2]
+
+
+def test_YoloBlock_layers_and_outputs():
+    block = Y.YoloBlock(16, 8, 21)
+    assert [type(c).__name__ for c in block.conv0] == ["Conv2d", "BatchNorm2d", "LeakyReLU"]
+    assert block.conv0[2].alpha == 0.1 and block.conv1[0].weight.shape == (16, 8, 3, 3)
+    c5, out = block(Tensor(np.random.normal(0, 1, (2, 16, 4, 6)), msnn.float32))
+    assert c5.shape() == (2, 8, 4, 6) and out.shape() == (2, 21, 4, 6)
+
+
+def test_Iou_of_centre_size_boxes():
+    a = np.array([[0.5, 0.5, 1.0, 1.0], [0.0, 0.0, 2.0, 2.0]], np.float32).reshape(2, 1, 1, 1, 1, 4)
+    b = np.array([[1.0, 0.5, 1.0, 1.0]], np.float32).reshape(1, 1, 1, 1, 1, 4)
+    out = Y.Iou()(Tensor(a), Tensor(b)).asnumpy().reshape(-1)
+    np.testing.assert_allclose(out, [0.5 / 1.5, 0.5 / 4.5], rtol=1e-6)
+
+
+def test_YoloWithLossCell_sums_the_three_scales():
+    cfg = SmallConfig()
+    rng = np.random.RandomState(3)
+    net = Y.YoloWithLossCell(Y.yolov3_resnet18(cfg), cfg).set_train()
+    y_true, gts = _synthetic_targets(cfg, 2, rng)
+    x = Tensor(rng.normal(0, 1, (2, 3, 32, 64)), msnn.float32)
+    total = net(x, *[Tensor(t) for t in y_true + gts]).asnumpy()
+    outs = net.yolo_network(x)
+    parts = [blk(*o, Tensor(t), Tensor(g)).asnumpy() for blk, o, t, g in
+             zip((net.loss_big, net.loss_me, net.loss_small), outs, y_true, gts)]
+    np.testing.assert_allclose(total, sum(parts), rtol=1e-5)

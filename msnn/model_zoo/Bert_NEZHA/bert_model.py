@@ -501,8 +501,8 @@ class BertSelfAttention(Cell):
                  use_relative_positions=False, compute_type=mstype.float32):
         super(BertSelfAttention, self).__init__()
         if hidden_size % num_attention_heads != 0:
-            V.fail(ValueError, "BertSelfAttention", "hidden_size",
-                   f"a multiple of num_attention_heads ({num_attention_heads})", hidden_size)
+            V.fail("BertSelfAttention", "hidden_size", f"a multiple of num_attention_heads ({num_attention_heads})",
+                   hidden_size)
         self.size_per_head = int(hidden_size / num_attention_heads)
         self.attention = BertAttention(
             batch_size=batch_size, from_tensor_width=hidden_size, to_tensor_width=hidden_size,
