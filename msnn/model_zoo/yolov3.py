@@ -566,7 +566,9 @@ class YoloWithLossCell(Cell):
         return loss_l + loss_m + loss_s
 
 
-@ms_api(_P + "TrainingWrapper", torch="loss.backward() with grad_outputs=sens; optimizer.step()")
+@ms_api(_P + "TrainingWrapper", torch="loss.backward() with grad_outputs=sens; optimizer.step()",
+        deviations=("With a torch.distributed group of more than one process the gradients are all-reduced; 0.1 keyed "
+                    "this on context.get_auto_parallel_context('parallel_mode').",))
 class TrainingWrapper(Cell):
     """One training step of a network with its loss: gradients times ``sens``, optimizer.
 

@@ -305,7 +305,9 @@ def _grads_of(loss, weights, sens):
     return list(_weight_grads(loss, weights, sens))
 
 
-@ms_api(_P + "BertTrainOneStepCell", torch="loss.backward(); clip each grad by norm 1.0; optimizer.step()")
+@ms_api(_P + "BertTrainOneStepCell", torch="loss.backward(); clip each grad by norm 1.0; optimizer.step()",
+        deviations=("With a torch.distributed group of more than one process the gradients are all-reduced; 0.1 keyed "
+                    "this on context.get_auto_parallel_context('parallel_mode').",))
 class BertTrainOneStepCell(Cell):
     """One BERT training step: gradients (times ``sens``), each clipped to L2 norm 1.0, optimizer.
 
@@ -371,7 +373,9 @@ class BertTrainOneStepCell(Cell):
 @ms_api(_P + "BertTrainOneStepWithLossScaleCell",
         torch="torch.amp-style scaled backward, inf/NaN check, clip each grad by norm 1.0, skipped step",
         deviations=("Overflow is detected as an inf/NaN in the scaled gradients (torch's AMP check) "
-                    "instead of the Ascend float-status register (NPUAllocFloatStatus/NPUGetFloatStatus).",))
+                    "instead of the Ascend float-status register (NPUAllocFloatStatus/NPUGetFloatStatus).",
+                    "With a torch.distributed group of more than one process the gradients are all-reduced; 0.1 keyed "
+                    "this on context.get_auto_parallel_context('parallel_mode').",))
 class BertTrainOneStepWithLossScaleCell(Cell):
     """One loss-scaled BERT training step.
 

@@ -141,9 +141,7 @@ class EmbeddingLookup(Cell):
         return out.reshape(self.shape), self.embedding_table
 
 
-@ms_api(_P + "EmbeddingPostprocessor", torch="embedding + torch.nn.LayerNorm + torch.nn.Dropout",
-        deviations=("Kept from 0.1: the one-hot token-type path uses off_value 0.1, so it mixes 0.1 "
-                    "of every other token-type row into each embedding (the gather path does not).",))
+@ms_api(_P + "EmbeddingPostprocessor", torch="embedding + torch.nn.LayerNorm + torch.nn.Dropout")
 class EmbeddingPostprocessor(Cell):
     """Adds token-type embeddings to the word embeddings, then LayerNorm and dropout.
 
@@ -685,8 +683,8 @@ class CreateAttentionMaskFromInputMask(Cell):
 
 
 @ms_api(_P + "BertModel", torch="transformers.BertModel (NEZHA: relative positions, no position table)",
-        deviations=("Inputs must have the configured batch_size and seq_length (shapes are fixed, as "
-                    "in 0.1's graphs); a mismatch raises RuntimeError from torch's reshape.",))
+        deviations=("An input whose batch or sequence length differs from the configuration raises "
+                    "torch's RuntimeError (from a reshape); 0.1 failed when compiling the graph.",))
 class BertModel(Cell):
     """BERT (NEZHA flavour): embeddings, a transformer encoder and a tanh pooler.
 
