@@ -1,4 +1,5 @@
-"""Runs the model_zoo networks on a CUDA device (the CPU when there is none): a few training steps each, float16 BERT included.
+"""Runs the model_zoo networks on a CUDA device (the CPU when there is none): a few training steps
+each, float16 BERT included.
 
     python tools/model_zoo_device_check.py     # prints one line per check; exits 1 on a failure
 """
@@ -13,7 +14,7 @@ import torch
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import msnn  # noqa: E402
 import msnn as nn  # noqa: E402
-from msnn import Tensor, context  # noqa: E402
+from msnn import context  # noqa: E402
 from msnn.model_zoo import Bert_NEZHA as B, yolov3 as Y  # noqa: E402
 from msnn.model_zoo.resnet import resnet50  # noqa: E402
 from msnn.model_zoo.lenet import LeNet5  # noqa: E402

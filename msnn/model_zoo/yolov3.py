@@ -279,7 +279,8 @@ class YOLOv3(Cell):
     def construct(self, x):
         feature_map1, feature_map2, feature_map3 = self.net(x)
         con1, big_object_output = self.backblock0(feature_map3)
-        ups1 = TF.interpolate(self.conv1(con1), size=self.upsample1_size, mode='nearest')  # ops: P.ResizeNearestNeighbor
+        # ops: P.ResizeNearestNeighbor
+        ups1 = TF.interpolate(self.conv1(con1), size=self.upsample1_size, mode='nearest')
         con2, medium_object_output = self.backblock1(torch.cat((ups1, feature_map2), 1))  # ops: P.Concat(1)
         ups2 = TF.interpolate(self.conv2(con2), size=self.upsample2_size, mode='nearest')
         _, small_object_output = self.backblock2(torch.cat((ups2, feature_map1), 1))

@@ -233,8 +233,8 @@ def test_SaturateCast_and_mask():
 
 def test_Bert_NEZHA_mindspore_import_path_and_exports():
     msnn.install_alias()
-    from mindspore.model_zoo.Bert_NEZHA import (BertConfig, BertNetworkWithLoss,  # pylint: disable=import-outside-toplevel
-                                                BertTrainOneStepCell)
+    # pylint: disable=import-outside-toplevel
+    from mindspore.model_zoo.Bert_NEZHA import BertConfig, BertNetworkWithLoss, BertTrainOneStepCell
     assert BertConfig is B.BertConfig and BertNetworkWithLoss is B.BertNetworkWithLoss
     assert BertTrainOneStepCell is B.BertTrainOneStepCell
     assert sorted(B.__all__) == sorted([

@@ -169,8 +169,8 @@ def test_TrainingWrapper_first_steps_loss_falls():
 
 def test_yolov3_mindspore_import_path():
     msnn.install_alias()
-    from mindspore.model_zoo.yolov3 import (yolov3_resnet18, YoloWithLossCell,  # pylint: disable=import-outside-toplevel
-                                            TrainingWrapper)
+    # pylint: disable=import-outside-toplevel
+    from mindspore.model_zoo.yolov3 import yolov3_resnet18, YoloWithLossCell, TrainingWrapper
     assert yolov3_resnet18 is Y.yolov3_resnet18 and YoloWithLossCell is Y.YoloWithLossCell
     assert TrainingWrapper is Y.TrainingWrapper
     with pytest.raises(ValueError, match="ResNet"):

@@ -1,11 +1,9 @@
 """BERT pre-training heads, loss and training cells of MindSpore 0.1's model zoo
 (``mindspore.model_zoo.Bert_NEZHA.bert_for_pre_training``)."""
-import numpy as np
 import torch
 
 from ..._api import ms_api
 from ...cell import Cell
-from ...common import dtype as mstype
 from ...common.initializer import TruncatedNormal, initializer
 from ...common.parameter import Parameter, ParameterTuple
 from ...layer import ClipByNorm, Dense, LayerNorm, LogSoftmax
