@@ -48,11 +48,3 @@ def fast_init(monkeypatch):
     for module in (layer_basic, layer_conv, layer_norm, vgg):
         monkeypatch.setattr(module, "initializer", zeros)
     monkeypatch.setattr(np.random, "randn", lambda *shape: np.zeros(shape, np.float32))
-
-
-def sgd_losses(train_net, inputs, steps):
-    train_net.set_train()
-    return [float(train_net(*inputs).asnumpy()) for _ in range(steps)]
-
-
-__all__ = ["expected_params", "listing", "tiny_bert_kwargs", "sgd_losses", "msnn"]
