@@ -11,10 +11,12 @@ MindSpore 2.10 signature changes of parameter-less primitives are bridged (liste
 
     $(bash /work/shared/tools/oracle-env.sh) tools/model_zoo_oracle.py check|goldens
 """
+import importlib.util
 import json
 import os
 import subprocess
 import sys
+import tempfile
 import types
 
 import numpy as np
@@ -115,12 +117,19 @@ def _bridge():
         sys.modules[pkg] = mod
 
 
+_SRC = tempfile.mkdtemp(prefix="ms01_zoo_")  # graph mode reads the sources from files
+
+
 def _load(path, name):
     source = subprocess.run(GIT + [f"{COMMIT}:{path}"], capture_output=True, text=True, check=True).stdout
-    module = types.ModuleType(name)
+    file = os.path.join(_SRC, name.replace(".", "_") + ".py")
+    with open(file, "w", encoding="utf-8") as f:
+        f.write(source)
+    spec = importlib.util.spec_from_file_location(name, file)
+    module = importlib.util.module_from_spec(spec)
     module.__package__ = name.rpartition(".")[0]
     sys.modules[name] = module
-    exec(compile(source, path, "exec"), module.__dict__)  # pylint: disable=exec-used
+    spec.loader.exec_module(module)
     return module
 
 
@@ -168,8 +177,18 @@ def _set_weights(net, seed):
         p.set_data(ms.Tensor(value))
 
 
+def _digest(net):
+    """Per parameter, in order: sum, sum of squares and the first 3 values."""
+    rows = []
+    for _, p in net.parameters_and_names():
+        v = p.asnumpy().astype(np.float64).reshape(-1)
+        rows.append([v.sum(), (v * v).sum(), *v[:3]])
+    return np.array(rows)
+
+
 def goldens():
     import mindspore as ms  # pylint: disable=import-outside-toplevel
+    import mindspore.nn as nn  # pylint: disable=import-outside-toplevel
     ms.set_context(mode=ms.PYNATIVE_MODE, device_target="CPU")
     zoo = _zoo()
     data = inputs(0)
@@ -201,6 +220,24 @@ def goldens():
     net.set_train(True)
     out["yolo_loss"] = net(T("yolo_x"), *[T(f"yolo_y_true_{k}") for k in range(3)],
                            *[T(f"yolo_gt_{k}") for k in range(3)]).asnumpy()
+    # training steps: 0.1's BertTrainOneStepCell (per-gradient clipping) and TrainingWrapper, nn.Momentum
+    net = zoo.pre.BertNetworkWithLoss(zoo.bert.BertConfig(**tiny), False)
+    _set_weights(net, 5)
+    train = zoo.pre.BertTrainOneStepCell(net, nn.Momentum(net.trainable_params(), 0.1, 0.9), sens=4.0)
+    train.set_train(True)
+    out["bert_train_losses"] = np.array([train(*cols).asnumpy() for _ in range(2)]).reshape(-1)
+    out["bert_train_params"] = np.concatenate([p.asnumpy().reshape(-1) for _, p in net.parameters_and_names()])
+    # GRAPH_MODE (0.1's default) runs the forward once per step, so BatchNorm's moving statistics
+    # are updated once; PyNative would run it twice (the loss, then again inside the gradient)
+    ms.set_context(mode=ms.GRAPH_MODE)
+    net = zoo.yolo.YoloWithLossCell(zoo.yolo.yolov3_resnet18(cfg()), cfg())
+    _set_weights(net, 6)
+    train = zoo.yolo.TrainingWrapper(net, nn.Momentum(net.trainable_params(), 0.01, 0.9), 2.0)
+    train.set_train(True)
+    yolo_in = [T("yolo_x")] + [T(f"yolo_y_true_{k}") for k in range(3)] + [T(f"yolo_gt_{k}") for k in range(3)]
+    first = train(*yolo_in).asnumpy()
+    out["yolo_train_digest"] = _digest(net)  # after one step
+    out["yolo_train_losses"] = np.array([first, train(*yolo_in).asnumpy()]).reshape(-1)
     path = os.path.join(DATA, "model_zoo_goldens.npz")
     np.savez_compressed(path, **out)
     print("wrote", path, {k: v.shape for k, v in out.items() if not k.startswith(("yolo_y", "yolo_gt", "bert_"))})
