@@ -211,6 +211,10 @@ def goldens():
     mlm, nsp = net.bert(cols[0], cols[1], cols[2], cols[4])
     out["bert_mlm"], out["bert_nsp"] = mlm.asnumpy(), nsp.asnumpy()
     out["bert_loss"] = net(*cols).asnumpy()
+    net = zoo.bert.BertModel(zoo.bert.BertConfig(**tiny), False, True)  # one-hot lookups
+    _set_weights(net, 7)
+    seq, pooled, _ = net(cols[0], cols[2], cols[1])
+    out["bert_onehot_seq"], out["bert_onehot_pooled"] = seq.asnumpy(), pooled.asnumpy()
     cfg = type("Cfg", (), dict(SMALL_YOLO))
     net = zoo.yolo.YoloWithLossCell(zoo.yolo.yolov3_resnet18(cfg()), cfg())
     _set_weights(net, 4)

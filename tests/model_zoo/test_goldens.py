@@ -77,6 +77,16 @@ def test_BertNetworkWithLoss_matches_mindspore(golden):
     np.testing.assert_allclose(net(*cols).asnumpy(), golden["bert_loss"], rtol=1e-5)
 
 
+def test_BertModel_one_hot_lookups_match_mindspore(golden):
+    # the one-hot path, with 0.1's off_value 0.1 in the token-type one-hot
+    net = B.BertModel(B.BertConfig(**tiny_bert_kwargs()), False, True)
+    _set_weights(net, 7)
+    ids, mask, types = (Tensor(golden["bert_" + c]) for c in ("input_ids", "input_mask", "token_type_id"))
+    seq, pooled, _ = net(ids, types, mask)
+    np.testing.assert_allclose(seq.asnumpy(), golden["bert_onehot_seq"], rtol=1e-4, atol=3e-5)
+    np.testing.assert_allclose(pooled.asnumpy(), golden["bert_onehot_pooled"], rtol=1e-4, atol=3e-5)
+
+
 def test_yolov3_resnet18_and_YoloWithLossCell_match_mindspore(golden):
     net = Y.YoloWithLossCell(Y.yolov3_resnet18(SmallYolo()), SmallYolo())
     _set_weights(net, 4)
