@@ -4,7 +4,8 @@ import numpy as np
 from .._api import ms_api
 from ..cell import Cell
 from ..common.tensor import Tensor
-from ..layer import BatchNorm2d, Conv2d, Dense, Flatten, MaxPool2d, ReLU, SequentialCell
+from ..layer import BatchNorm2d, Conv2d, Dense, Flatten, ReLU, SequentialCell
+from ..ops import operations as P
 
 __all__ = ["ResidualBlock", "ResNet", "resnet50", "resnet101"]
 
@@ -70,13 +71,14 @@ class ResidualBlock(Cell):
         if self.down_sample:
             self.down_sample_layer = SequentialCell([_conv(in_channel, out_channel, 1, stride),
                                                      _bn(out_channel)])
+        self.add = P.TensorAdd()
 
     def construct(self, x):
         out = self.relu(self.bn1(self.conv1(x)))
         out = self.relu(self.bn2(self.conv2(out)))
         out = self.bn3(self.conv3(out))
         identity = self.down_sample_layer(x) if self.down_sample else x
-        return self.relu(out + identity)  # ops: P.TensorAdd
+        return self.relu(self.add(out, identity))
 
 
 @ms_api("mindspore.model_zoo.resnet.ResNet", torch="torchvision.models.ResNet")
@@ -116,12 +118,13 @@ class ResNet(Cell):
                              f"and {len(out_channels)}.")
         self.conv1 = _conv(3, 64, 7, stride=2)
         self.bn1 = _bn(64)
-        self.relu = ReLU()  # ops: P.ReLU
-        self.maxpool = MaxPool2d(kernel_size=3, stride=2, pad_mode='same')  # ops: P.MaxPoolWithArgmax
+        self.relu = P.ReLU()
+        self.maxpool = P.MaxPoolWithArgmax(pad_mode='same', window=3, stride=2)
         self.layer1 = self._make_layer(block, layer_nums[0], in_channels[0], out_channels[0], strides[0])
         self.layer2 = self._make_layer(block, layer_nums[1], in_channels[1], out_channels[1], strides[1])
         self.layer3 = self._make_layer(block, layer_nums[2], in_channels[2], out_channels[2], strides[2])
         self.layer4 = self._make_layer(block, layer_nums[3], in_channels[3], out_channels[3], strides[3])
+        self.mean = P.ReduceMean(keep_dims=True)
         self.flatten = Flatten()
         self.end_point = Dense(out_channels[3], num_classes, has_bias=True,
                                weight_init=_randn_weight((num_classes, out_channels[3])), bias_init=0)
@@ -132,9 +135,9 @@ class ResNet(Cell):
         return SequentialCell(blocks)
 
     def construct(self, x):
-        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
-        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
-        out = x.mean(dim=(2, 3), keepdim=True)  # ops: P.ReduceMean(keep_dims=True)
+        c1, _ = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        c5 = self.layer4(self.layer3(self.layer2(self.layer1(c1))))
+        out = self.mean(c5, (2, 3))
         return self.end_point(self.flatten(out))
 
 

@@ -5,6 +5,7 @@ from ..cell import Cell
 from ..common import dtype as mstype
 from ..common.initializer import initializer
 from ..layer import BatchNorm2d, Conv2d, Dense, MaxPool2d, ReLU, SequentialCell
+from ..ops import operations as P
 
 __all__ = ["Vgg", "vgg16", "cfg"]
 
@@ -67,6 +68,7 @@ class Vgg(Cell):
         super(Vgg, self).__init__()
         V.check_bool(batch_norm, "batch_norm", "Vgg")
         self.layers = _features(base, batch_norm=batch_norm)
+        self.reshape = P.Reshape()
         self.shp = (batch_size, -1)
         self.classifier = SequentialCell([
             Dense(512 * 7 * 7, 4096),
@@ -77,7 +79,7 @@ class Vgg(Cell):
 
     def construct(self, x):
         x = self.layers(x)
-        x = x.reshape(self.shp)  # ops: P.Reshape
+        x = self.reshape(x, self.shp)
         return self.classifier(x)
 
 

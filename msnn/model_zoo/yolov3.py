@@ -7,13 +7,14 @@ backbone_input_shape, backbone_shape, backbone_layers, backbone_stride, ignore_t
 anchor_scales, out_channel).
 """
 import torch
-import torch.nn.functional as TF
 
 from .._api import ms_api
 from ..cell import Cell
+from ..common import dtype as mstype
 from ..common.initializer import TruncatedNormal
 from ..common.parameter import ParameterTuple
-from ..layer import BatchNorm2d, Conv2d, Dense, LeakyReLU, MaxPool2d, ReLU, SequentialCell, Sigmoid
+from ..layer import BatchNorm2d, Conv2d, Dense, LeakyReLU, MaxPool2d, SequentialCell, Sigmoid
+from ..ops import operations as P
 from ..wrap.cell_wrapper import _weight_grads
 from ..wrap.grad_reducer import auto_reducer
 
@@ -33,13 +34,15 @@ class _conv_with_pad(Cell):  # pylint: disable=invalid-name
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1):
         super(_conv_with_pad, self).__init__()
-        total = kernel_size - 1
-        self._pads = (total // 2, total - total // 2) * 2  # (left, right, top, bottom)
+        total_pad = kernel_size - 1
+        pad_begin = total_pad // 2
+        pad_end = total_pad - pad_begin
+        self.pad = P.Pad(((0, 0), (0, 0), (pad_begin, pad_end), (pad_begin, pad_end)))
         self.conv = Conv2d(in_channels, out_channels, kernel_size=kernel_size, stride=stride, padding=0,
                            pad_mode='valid', weight_init=weight_variable())
 
     def construct(self, x):
-        return self.conv(TF.pad(x, self._pads))  # ops: P.Pad
+        return self.conv(self.pad(x))
 
 
 def _fused_bn(channels, momentum=0.99):
@@ -91,17 +94,18 @@ class BasicBlock(Cell):
         self.bn1 = _fused_bn(out_channels, momentum=momentum)
         self.conv2 = _conv_with_pad(out_channels, out_channels, 3)
         self.bn2 = _fused_bn(out_channels, momentum=momentum)
-        self.relu = ReLU()  # ops: P.ReLU
+        self.relu = P.ReLU()
         self.downsample = in_channels != out_channels
         self.down_sample_layer = None
         if self.downsample:
             self.down_sample_layer = _conv_with_pad(in_channels, out_channels, 1, stride=stride)
+        self.add = P.TensorAdd()
 
     def construct(self, x):
         out = self.relu(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
         identity = self.down_sample_layer(x) if self.downsample else x
-        return self.relu(out + identity)  # ops: P.TensorAdd
+        return self.relu(self.add(out, identity))
 
 
 @ms_api(_P + "ResNet", torch="torchvision.models.ResNet (returning the last three stages)")
@@ -145,7 +149,7 @@ class ResNet(Cell):
                              f"4 entries, but got {len(layer_nums)}, {len(in_channels)} and {len(out_channels)}.")
         self.conv1 = _conv_with_pad(3, 64, 7, stride=2)
         self.bn1 = _fused_bn(64)
-        self.relu = ReLU()  # ops: P.ReLU
+        self.relu = P.ReLU()
         self.maxpool = MaxPool2d(kernel_size=3, stride=2, pad_mode='same')
         self.layer1 = self._make_layer(block, layer_nums[0], in_channels[0], out_channels[0], strides[0])
         self.layer2 = self._make_layer(block, layer_nums[1], in_channels[1], out_channels[1], strides[1])
@@ -153,8 +157,10 @@ class ResNet(Cell):
         self.layer4 = self._make_layer(block, layer_nums[3], in_channels[3], out_channels[3], strides[3])
         self.num_classes = num_classes
         if num_classes:
+            self.reduce_mean = P.ReduceMean(keep_dims=True)
             self.end_point = Dense(out_channels[3], num_classes, has_bias=True, weight_init=weight_variable(),
                                    bias_init=weight_variable())
+            self.squeeze = P.Squeeze(axis=(2, 3))
 
     def _make_layer(self, block, layer_num, in_channel, out_channel, stride):
         # 0.1 always adds a first and a last block: a stage has max(layer_num, 2) blocks
@@ -170,7 +176,7 @@ class ResNet(Cell):
         c4 = self.layer3(c3)
         out = self.layer4(c4)
         if self.num_classes:
-            out = self.end_point(out.mean(dim=(2, 3)))  # ops: P.ReduceMean(keep_dims=True) + P.Squeeze((2, 3))
+            out = self.end_point(self.squeeze(self.reduce_mean(out, (2, 3))))
         return c3, c4, out
 
 
@@ -268,22 +274,22 @@ class YOLOv3(Cell):
         self.net = backbone
         self.backblock0 = YoloBlock(backbone_shape[-1], out_chls=backbone_shape[-2], out_channels=out_channel)
         self.conv1 = _conv_bn_relu(in_channel=backbone_shape[-2], out_channel=backbone_shape[-2] // 2, ksize=1)
-        self.upsample1_size = (feature_shape[2] // 16, feature_shape[3] // 16)
+        self.upsample1 = P.ResizeNearestNeighbor((feature_shape[2] // 16, feature_shape[3] // 16))
         self.backblock1 = YoloBlock(in_channels=backbone_shape[-2] + backbone_shape[-3],
                                     out_chls=backbone_shape[-3], out_channels=out_channel)
         self.conv2 = _conv_bn_relu(in_channel=backbone_shape[-3], out_channel=backbone_shape[-3] // 2, ksize=1)
-        self.upsample2_size = (feature_shape[2] // 8, feature_shape[3] // 8)
+        self.upsample2 = P.ResizeNearestNeighbor((feature_shape[2] // 8, feature_shape[3] // 8))
         self.backblock2 = YoloBlock(in_channels=backbone_shape[-3] + backbone_shape[-4],
                                     out_chls=backbone_shape[-4], out_channels=out_channel)
+        self.concat = P.Concat(axis=1)
 
     def construct(self, x):
         feature_map1, feature_map2, feature_map3 = self.net(x)
         con1, big_object_output = self.backblock0(feature_map3)
-        # ops: P.ResizeNearestNeighbor
-        ups1 = TF.interpolate(self.conv1(con1), size=self.upsample1_size, mode='nearest')
-        con2, medium_object_output = self.backblock1(torch.cat((ups1, feature_map2), 1))  # ops: P.Concat(1)
-        ups2 = TF.interpolate(self.conv2(con2), size=self.upsample2_size, mode='nearest')
-        _, small_object_output = self.backblock2(torch.cat((ups2, feature_map1), 1))
+        ups1 = self.upsample1(self.conv1(con1))
+        con2, medium_object_output = self.backblock1(self.concat((ups1, feature_map2)))
+        ups2 = self.upsample2(self.conv2(con2))
+        _, small_object_output = self.backblock2(self.concat((ups2, feature_map1)))
         return big_object_output, medium_object_output, small_object_output
 
 
@@ -339,27 +345,35 @@ class DetectionBlock(Cell):
         self.ignore_threshold = 0.5
         self.lambda_coord = 1
         self.sigmoid = Sigmoid()
+        self.reshape = P.Reshape()
+        self.tile = P.Tile()
+        self.concat = P.Concat(axis=-1)
+        self.transpose = P.Transpose()
+        self.exp = P.Exp()
         self.input_shape = torch.tensor(tuple(config.img_shape[::-1]), dtype=torch.float32)
 
     def construct(self, x):
         num_batch, _, grid_h, grid_w = x.shape
-        prediction = x.reshape(num_batch, self.num_anchors_per_scale, self.num_attrib, grid_h, grid_w)
-        prediction = prediction.permute(0, 3, 4, 1, 2)
-        grid_x = torch.arange(grid_w, dtype=torch.float32, device=x.device).reshape(1, 1, -1, 1, 1)
-        grid_y = torch.arange(grid_h, dtype=torch.float32, device=x.device).reshape(1, -1, 1, 1, 1)
-        grid = torch.cat((grid_x.expand(1, grid_h, grid_w, 1, 1), grid_y.expand(1, grid_h, grid_w, 1, 1)), -1)
+        # [n, 3 * attrib, gh, gw] -> [n, gh, gw, 3, attrib]
+        prediction = self.reshape(x, (num_batch, self.num_anchors_per_scale, self.num_attrib, grid_h, grid_w))
+        prediction = self.transpose(prediction, (0, 3, 4, 1, 2))
+        grid_x = torch.arange(grid_w, dtype=torch.float32, device=x.device)  # ops: F.tuple_to_array(range(...))
+        grid_y = torch.arange(grid_h, dtype=torch.float32, device=x.device)
+        grid_x = self.tile(self.reshape(grid_x, (1, 1, -1, 1, 1)), (1, grid_h, 1, 1, 1))
+        grid_y = self.tile(self.reshape(grid_y, (1, -1, 1, 1, 1)), (1, 1, grid_w, 1, 1))
+        grid = self.concat((grid_x, grid_y))  # [1, gh, gw, 1, 2]
         box_xy = prediction[..., :2]
         box_wh = prediction[..., 2:4]
         box_confidence = prediction[..., 4:5]
         box_probs = prediction[..., 5:]
-        scale = torch.tensor((grid_w, grid_h), dtype=torch.float32, device=x.device)
-        box_xy = (self.sigmoid(box_xy) + grid) / scale
-        box_wh = torch.exp(box_wh) * self.anchors / self.input_shape
+        grid_size = torch.tensor((grid_w, grid_h), dtype=torch.float32, device=x.device)
+        box_xy = (self.sigmoid(box_xy) + grid) / grid_size
+        box_wh = self.exp(box_wh) * self.anchors / self.input_shape
         box_confidence = self.sigmoid(box_confidence)
         box_probs = self.sigmoid(box_probs)
         if self.training:
             return grid, prediction, box_xy, box_wh
-        return torch.cat((box_xy, box_wh, box_confidence, box_probs), -1)
+        return self.concat((box_xy, box_wh, box_confidence, box_probs))
 
 
 @ms_api(_P + "Iou", torch="torchvision.ops.box_iou (centre-size boxes, broadcast)")
@@ -383,21 +397,21 @@ class Iou(Cell):
         0.3333
     """
 
+    def __init__(self):
+        super(Iou, self).__init__()
+        self.min = P.Minimum()
+        self.max = P.Maximum()
+
     def construct(self, box1, box2):
         box1_xy, box1_wh = box1[..., :2], box1[..., 2:4]
         box2_xy, box2_wh = box2[..., :2], box2[..., 2:4]
-        intersect_mins = torch.maximum(box1_xy - box1_wh / 2.0, box2_xy - box2_wh / 2.0)
-        intersect_maxs = torch.minimum(box1_xy + box1_wh / 2.0, box2_xy + box2_wh / 2.0)
-        intersect_wh = torch.clamp_min(intersect_maxs - intersect_mins, 0.0)
+        intersect_mins = self.max(box1_xy - box1_wh / 2.0, box2_xy - box2_wh / 2.0)
+        intersect_maxs = self.min(box1_xy + box1_wh / 2.0, box2_xy + box2_wh / 2.0)
+        intersect_wh = self.max(intersect_maxs - intersect_mins, torch.zeros((), device=box1.device))
         intersect_area = intersect_wh[..., 0] * intersect_wh[..., 1]
         box1_area = box1_wh[..., 0] * box1_wh[..., 1]
         box2_area = box2_wh[..., 0] * box2_wh[..., 1]
         return intersect_area / (box1_area + box2_area - intersect_area)
-
-
-def _sigmoid_bce(logits, labels):
-    """0.1's SigmoidCrossEntropyWithLogits, element-wise."""
-    return TF.binary_cross_entropy_with_logits(logits, labels, reduction='none')
 
 
 @ms_api(_P + "YoloLossBlock", torch="YOLOv3 loss (BCE-with-logits xy/confidence/class, squared wh)")
@@ -451,29 +465,47 @@ class YoloLossBlock(Cell):
         idx = _anchor_idx(scale, "YoloLossBlock")
         self.anchors = torch.tensor([config.anchor_scales[i] for i in idx], dtype=torch.float32)
         self.ignore_threshold = torch.tensor(config.ignore_threshold, dtype=torch.float32)
+        self.concat = P.Concat(axis=-1)
         self.iou = Iou()
+        self.cross_entropy = P.SigmoidCrossEntropyWithLogits()
+        self.reduce_sum = P.ReduceSum()
+        self.reduce_max = P.ReduceMax(keep_dims=False)
+        self.select = P.Select()
+        self.equal = P.Equal()
+        self.fill = P.Fill()
+        self.get_dtype = P.DType()
+        self.get_shape = P.Shape()
+        self.log = P.Log()
+        self.square = P.Square()
+        self.reshape = P.Reshape()
+        self.expand_dims = P.ExpandDims()
+        self.cast = P.Cast()
         self.input_shape = torch.tensor(tuple(config.img_shape[::-1]), dtype=torch.float32)
 
     def construct(self, grid, prediction, pred_xy, pred_wh, y_true, gt_box):
         object_mask = y_true[..., 4:5]
         class_probs = y_true[..., 5:]
         grid_shape = torch.tensor(tuple(prediction.shape[1:3])[::-1], dtype=torch.float32, device=y_true.device)
-        pred_boxes = torch.cat((pred_xy, pred_wh), -1)
+        pred_boxes = self.concat((pred_xy, pred_wh))
         true_xy = y_true[..., :2] * grid_shape - grid
         true_wh = y_true[..., 2:4]
-        true_wh = torch.where(true_wh == 0.0, torch.ones_like(true_wh), true_wh)
-        true_wh = torch.log(true_wh / self.anchors * self.input_shape)
+        ones = self.fill(self.get_dtype(true_wh), self.get_shape(true_wh), 1.0)
+        true_wh = self.select(self.equal(true_wh, 0.0), ones, true_wh)
+        true_wh = self.log(true_wh / self.anchors * self.input_shape)
         box_loss_scale = 2 - y_true[..., 2:3] * y_true[..., 3:4]
-        gt_box = gt_box.reshape(gt_box.shape[0], 1, 1, 1, gt_box.shape[1], gt_box.shape[2])
-        iou = self.iou(pred_boxes.unsqueeze(-2), gt_box)  # [batch, gh, gw, anchors, boxes]
-        best_iou = torch.amax(iou, dim=-1)
-        ignore_mask = (best_iou < self.ignore_threshold).to(torch.float32).unsqueeze(-1).detach()
-        xy_loss = object_mask * box_loss_scale * _sigmoid_bce(prediction[..., :2], true_xy)
-        wh_loss = object_mask * box_loss_scale * 0.5 * torch.square(true_wh - prediction[..., 2:4])
-        confidence_loss = _sigmoid_bce(prediction[..., 4:5], object_mask)
+        gt_shape = self.get_shape(gt_box)
+        gt_box = self.reshape(gt_box, (gt_shape[0], 1, 1, 1, gt_shape[1], gt_shape[2]))
+        iou = self.iou(self.expand_dims(pred_boxes, -2), gt_box)  # [batch, gh, gw, anchors, boxes]
+        best_iou = self.reduce_max(iou, -1)
+        ignore_mask = self.cast(best_iou < self.ignore_threshold, mstype.float32)
+        ignore_mask = self.expand_dims(ignore_mask, -1).detach()  # ops: F.stop_gradient
+        xy_loss = object_mask * box_loss_scale * self.cross_entropy(prediction[..., :2], true_xy)
+        wh_loss = object_mask * box_loss_scale * 0.5 * self.square(true_wh - prediction[..., 2:4])
+        confidence_loss = self.cross_entropy(prediction[..., 4:5], object_mask)
         confidence_loss = object_mask * confidence_loss + (1 - object_mask) * confidence_loss * ignore_mask
-        class_loss = object_mask * _sigmoid_bce(prediction[..., 5:], class_probs)
-        loss = xy_loss.sum() + wh_loss.sum() + confidence_loss.sum() + class_loss.sum()
+        class_loss = object_mask * self.cross_entropy(prediction[..., 5:], class_probs)
+        loss = (self.reduce_sum(xy_loss, ()) + self.reduce_sum(wh_loss, ()) + self.reduce_sum(confidence_loss, ())
+                + self.reduce_sum(class_loss, ()))
         return loss / prediction.shape[0]
 
 

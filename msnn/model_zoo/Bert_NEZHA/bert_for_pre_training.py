@@ -6,7 +6,9 @@ from ..._api import ms_api
 from ...cell import Cell
 from ...common.initializer import TruncatedNormal, initializer
 from ...common.parameter import Parameter, ParameterTuple
+from ...common import dtype as mstype
 from ...layer import ClipByNorm, Dense, LayerNorm, LogSoftmax
+from ...ops import operations as P
 from ...wrap.cell_wrapper import _weight_grads
 from ...wrap.grad_reducer import auto_reducer
 from ...wrap.loss_scale import _check_non_finite
@@ -95,28 +97,32 @@ class GetMaskedLMOutput(Cell):
     def __init__(self, config):
         super(GetMaskedLMOutput, self).__init__()
         self.width = config.hidden_size
+        self.reshape = P.Reshape()
+        self.gather = P.GatherV2()
         weight_init = TruncatedNormal(config.initializer_range)
         self.dense = Dense(self.width, config.hidden_size, weight_init=weight_init,
                            activation=config.hidden_act).to_float(config.compute_type)
         self.layernorm = LayerNorm(config.hidden_size).to_float(config.compute_type)
         self.output_bias = Parameter(initializer('zero', config.vocab_size), name='output_bias')
+        self.matmul = P.MatMul(transpose_b=True)
         self.log_softmax = LogSoftmax(axis=-1)
         self.shape_flat_offsets = (-1, 1)
         self.rng = torch.arange(config.batch_size, dtype=torch.int32)
         self.seq_length = config.seq_length
         self.shape_flat_sequence_tensor = (config.batch_size * config.seq_length, self.width)
+        self.cast = P.Cast()
         self.compute_type = config.compute_type
         self.dtype = config.dtype
 
     def construct(self, input_tensor, output_weights, positions):
-        flat_offsets = (self.rng * self.seq_length).reshape(self.shape_flat_offsets)
-        flat_position = (positions + flat_offsets).reshape(-1)
-        flat_sequence = input_tensor.reshape(self.shape_flat_sequence_tensor)
-        x = torch.index_select(flat_sequence, 0, flat_position.long()).to(self.compute_type)  # ops: P.GatherV2
-        x = self.layernorm(self.dense(x))
-        logits = torch.matmul(x, output_weights.to(self.compute_type).t())  # ops: P.MatMul(transpose_b=True)
-        logits = logits.to(self.dtype) + self.output_bias
-        return self.log_softmax(logits)
+        flat_offsets = self.reshape(self.rng * self.seq_length, self.shape_flat_offsets)
+        flat_position = self.reshape(positions + flat_offsets, (-1,))
+        flat_sequence_tensor = self.reshape(input_tensor, self.shape_flat_sequence_tensor)
+        input_tensor = self.cast(self.gather(flat_sequence_tensor, flat_position, 0), self.compute_type)
+        output_weights = self.cast(output_weights, self.compute_type)
+        input_tensor = self.layernorm(self.dense(input_tensor))
+        logits = self.cast(self.matmul(input_tensor, output_weights), self.dtype)
+        return self.log_softmax(logits + self.output_bias)
 
 
 @ms_api(_P + "GetNextSentenceOutput", torch="torch.nn.Linear + log_softmax")
@@ -146,11 +152,12 @@ class GetNextSentenceOutput(Cell):
         self.weight_init = TruncatedNormal(config.initializer_range)
         self.dense = Dense(config.hidden_size, 2, weight_init=self.weight_init,
                            has_bias=True).to_float(config.compute_type)
+        self.log_softmax = P.LogSoftmax()
+        self.cast = P.Cast()
         self.dtype = config.dtype
 
     def construct(self, input_tensor):
-        logits = self.dense(input_tensor).to(self.dtype)
-        return torch.log_softmax(logits, dim=-1)  # ops: P.LogSoftmax
+        return self.log_softmax(self.cast(self.dense(input_tensor), self.dtype))
 
 
 @ms_api(_P + "BertPreTraining", torch="transformers.BertForPreTraining")
@@ -232,23 +239,30 @@ class BertPretrainingLoss(Cell):
     def __init__(self, config):
         super(BertPretrainingLoss, self).__init__()
         self.vocab_size = config.vocab_size
+        self.onehot = P.OneHot()
+        self.on_value = torch.tensor(1.0, dtype=torch.float32)
+        self.off_value = torch.tensor(0.0, dtype=torch.float32)
+        self.reduce_sum = P.ReduceSum()
+        self.reduce_mean = P.ReduceMean()
+        self.reshape = P.Reshape()
         self.last_idx = (-1,)
+        self.neg = P.Neg()
+        self.cast = P.Cast()
+        self.epsilon = torch.tensor([1e-5], dtype=torch.float32)
 
     def construct(self, prediction_scores, seq_relationship_score, masked_lm_ids, masked_lm_weights,
                   next_sentence_labels):
-        label_ids = masked_lm_ids.reshape(self.last_idx)
-        label_weights = masked_lm_weights.reshape(self.last_idx).to(torch.float32)
-        # ops: P.OneHot + ReduceSum + Neg
-        one_hot = torch.nn.functional.one_hot(label_ids.long(), self.vocab_size).to(prediction_scores.dtype)
-        per_example_loss = -torch.sum(prediction_scores * one_hot, dim=-1)
-        numerator = torch.sum(label_weights * per_example_loss)
-        denominator = torch.sum(label_weights) + torch.full((1,), 1e-5, dtype=torch.float32,
-                                                            device=label_weights.device)
+        label_ids = self.reshape(masked_lm_ids, self.last_idx)
+        label_weights = self.cast(self.reshape(masked_lm_weights, self.last_idx), mstype.float32)
+        one_hot_labels = self.onehot(label_ids, self.vocab_size, self.on_value, self.off_value)
+        per_example_loss = self.neg(self.reduce_sum(prediction_scores * one_hot_labels, self.last_idx))
+        numerator = self.reduce_sum(label_weights * per_example_loss, ())
+        denominator = self.reduce_sum(label_weights, ()) + self.epsilon
         masked_lm_loss = numerator / denominator
-        labels = next_sentence_labels.reshape(self.last_idx)
-        one_hot = torch.nn.functional.one_hot(labels.long(), 2).to(seq_relationship_score.dtype)
-        per_example_loss = -torch.sum(one_hot * seq_relationship_score, dim=-1)
-        next_sentence_loss = torch.mean(per_example_loss, dim=-1)
+        labels = self.reshape(next_sentence_labels, self.last_idx)
+        one_hot_labels = self.onehot(labels, 2, self.on_value, self.off_value)
+        per_example_loss = self.neg(self.reduce_sum(one_hot_labels * seq_relationship_score, self.last_idx))
+        next_sentence_loss = self.reduce_mean(per_example_loss, self.last_idx)
         return masked_lm_loss + next_sentence_loss
 
 
@@ -289,6 +303,7 @@ class BertNetworkWithLoss(Cell):
         super(BertNetworkWithLoss, self).__init__()
         self.bert = BertPreTraining(config, is_training, use_one_hot_embeddings)
         self.loss = BertPretrainingLoss(config)
+        self.cast = P.Cast()
 
     def construct(self, input_ids, input_mask, token_type_id, next_sentence_labels, masked_lm_positions,
                   masked_lm_ids, masked_lm_weights):
@@ -296,7 +311,7 @@ class BertNetworkWithLoss(Cell):
                                                               masked_lm_positions)
         total_loss = self.loss(prediction_scores, seq_relationship_score, masked_lm_ids, masked_lm_weights,
                                next_sentence_labels)
-        return total_loss.to(torch.float32)
+        return self.cast(total_loss, mstype.float32)
 
 
 def _grads_of(loss, weights, sens):

@@ -18,6 +18,7 @@ from ...common import dtype as mstype
 from ...common.initializer import TruncatedNormal, initializer
 from ...common.parameter import Parameter
 from ...layer import CellList, Dense, Dropout, LayerNorm, Softmax
+from ...ops import operations as P
 
 __all__ = ["BertConfig", "EmbeddingLookup", "EmbeddingPostprocessor", "BertOutput", "RelaPosMatrixGenerator",
            "RelaPosEmbeddingsGenerator", "SaturateCast", "BertAttention", "BertSelfAttention",
@@ -26,17 +27,23 @@ __all__ = ["BertConfig", "EmbeddingLookup", "EmbeddingPostprocessor", "BertOutpu
 _P = "mindspore.model_zoo.Bert_NEZHA."
 
 
-def _one_hot(ids, depth, on_value, off_value, dtype):
-    # ops: P.OneHot
-    hot = torch.nn.functional.one_hot(ids.long(), depth).to(dtype)
-    return hot * (on_value - off_value) + off_value
+class _Lookup:
+    """Rows of a table for 1-D ids: 0.1's one-hot matmul (P.OneHot + MatMul) or gather (P.GatherV2)."""
 
+    def __init__(self, one_hot, on_value=1.0, off_value=0.0):
+        self.use_one_hot = one_hot
+        self.on_value = torch.tensor(on_value, dtype=torch.float32)
+        self.off_value = torch.tensor(off_value, dtype=torch.float32)
+        self.one_hot = P.OneHot()
+        self.matmul = P.MatMul()
+        self.gather = P.GatherV2()
 
-def _lookup(table, ids, one_hot, on_value=1.0, off_value=0.0):
-    """Rows of ``table`` for the 1-D ``ids``: a one-hot matmul or a gather (P.OneHot+MatMul / GatherV2)."""
-    if one_hot:
-        return torch.matmul(_one_hot(ids, table.shape[0], on_value, off_value, table.dtype), table)
-    return torch.index_select(table, 0, ids.reshape(-1).long())  # ops: P.GatherV2
+    def __call__(self, table, ids):
+        if self.use_one_hot:
+            device = table.device
+            hot = self.one_hot(ids, table.shape[0], self.on_value.to(device), self.off_value.to(device))
+            return self.matmul(hot, table)
+        return self.gather(table, ids, 0)
 
 
 @ms_api(_P + "BertConfig", torch="a plain configuration object (transformers.BertConfig)")
@@ -133,12 +140,16 @@ class EmbeddingLookup(Cell):
         self.use_one_hot_embeddings = use_one_hot_embeddings
         self.embedding_table = Parameter(initializer(TruncatedNormal(initializer_range),
                                                      [vocab_size, embedding_size]), name='embedding_table')
+        self.expand = P.ExpandDims()
+        self.shape_flat = (-1,)
+        self.lookup = _Lookup(use_one_hot_embeddings)
+        self.reshape = P.Reshape()
         self.shape = tuple(embedding_shape)
 
     def construct(self, input_ids):
-        flat_ids = input_ids.reshape(-1)
-        out = _lookup(self.embedding_table, flat_ids, self.use_one_hot_embeddings)
-        return out.reshape(self.shape), self.embedding_table
+        flat_ids = self.reshape(self.expand(input_ids, -1), self.shape_flat)
+        output = self.lookup(self.embedding_table, flat_ids)
+        return self.reshape(output, self.shape), self.embedding_table
 
 
 @ms_api(_P + "EmbeddingPostprocessor", torch="embedding + torch.nn.LayerNorm + torch.nn.Dropout")
@@ -187,6 +198,9 @@ class EmbeddingPostprocessor(Cell):
         self.embedding_table = Parameter(initializer(TruncatedNormal(initializer_range),
                                                      [token_type_vocab_size, embedding_size]),
                                          name='embedding_table')
+        self.shape_flat = (-1,)
+        self.lookup = _Lookup(use_one_hot_embeddings, 1.0, 0.1)  # 0.1's off_value here is 0.1
+        self.reshape = P.Reshape()
         self.shape = tuple(embedding_shape)
         self.layernorm = LayerNorm(embedding_size)
         self.dropout = Dropout(1 - dropout_prob)
@@ -194,9 +208,9 @@ class EmbeddingPostprocessor(Cell):
     def construct(self, token_type_ids, word_embeddings):
         output = word_embeddings
         if self.use_token_type:
-            flat_ids = token_type_ids.reshape(-1)
-            token_type = _lookup(self.embedding_table, flat_ids, self.use_one_hot_embeddings, 1.0, 0.1)
-            output = output + token_type.reshape(self.shape)
+            flat_ids = self.reshape(token_type_ids, self.shape_flat)
+            token_type_embeddings = self.lookup(self.embedding_table, flat_ids)
+            output = output + self.reshape(token_type_embeddings, self.shape)
         return self.dropout(self.layernorm(output))
 
 
@@ -233,11 +247,12 @@ class BertOutput(Cell):
         self.dense = Dense(in_channels, out_channels,
                            weight_init=TruncatedNormal(initializer_range)).to_float(compute_type)
         self.dropout = Dropout(1 - dropout_prob)
+        self.add = P.TensorAdd()
         self.layernorm = LayerNorm(out_channels).to_float(compute_type)
 
     def construct(self, hidden_status, input_tensor):
         output = self.dropout(self.dense(hidden_status))
-        return self.layernorm(output + input_tensor)  # ops: P.TensorAdd
+        return self.layernorm(self.add(output, input_tensor))
 
 
 @ms_api(_P + "RelaPosMatrixGenerator", torch="torch.arange differences clamped")
@@ -262,10 +277,16 @@ class RelaPosMatrixGenerator(Cell):
         self._length = length
         self._max_relative_position = max_relative_position
         self._min_relative_position = -max_relative_position
+        self.tile = P.Tile()
+        self.range_mat = P.Reshape()
+        self.sub = P.Sub()
 
     def construct(self):
-        pos = torch.arange(self._length, dtype=torch.int32)
-        distance = pos.reshape(1, -1) - pos.reshape(-1, 1)  # [i][j] = j - i
+        row = torch.arange(self._length, dtype=torch.int32)  # ops: F.tuple_to_array(F.make_range(length))
+        col = self.range_mat(row, (self._length, -1))
+        range_mat_out = self.range_mat(self.tile(row, (self._length,)), (self._length, self._length))
+        transpose_out = self.range_mat(self.tile(col, (1, self._length)), (self._length, self._length))
+        distance = self.sub(range_mat_out, transpose_out)  # [i][j] = j - i
         clipped = torch.clamp(distance, self._min_relative_position, self._max_relative_position)
         return clipped + self._max_relative_position
 
@@ -303,11 +324,14 @@ class RelaPosEmbeddingsGenerator(Cell):
                                           name='embeddings_for_position')
         self.relative_positions_matrix = RelaPosMatrixGenerator(length=length,
                                                                 max_relative_position=max_relative_position)
+        self.reshape = P.Reshape()
+        self.lookup = _Lookup(use_one_hot_embeddings)
+        self.shape = P.Shape()
 
     def construct(self):
         positions = self.relative_positions_matrix().to(self.embeddings_table.device)
-        rows = _lookup(self.embeddings_table, positions.reshape(-1), self.use_one_hot_embeddings)
-        return rows.reshape(tuple(positions.shape) + (self.depth,))
+        rows = self.lookup(self.embeddings_table, self.reshape(positions, (-1,)))
+        return self.reshape(rows, self.shape(positions) + (self.depth,))
 
 
 @ms_api(_P + "SaturateCast", torch="torch.clamp(x, finfo.min, finfo.max).to(dst)")
@@ -330,13 +354,16 @@ class SaturateCast(Cell):
     def __init__(self, src_type=mstype.float32, dst_type=mstype.float32):
         super(SaturateCast, self).__init__()
         np_type = mstype.dtype_to_nptype(dst_type)
-        self.src_type = src_type
-        self._min = float(np.finfo(np_type).min)
-        self._max = float(np.finfo(np_type).max)
+        self.tensor_min_type = torch.tensor([float(np.finfo(np_type).min)], dtype=src_type)
+        self.tensor_max_type = torch.tensor([float(np.finfo(np_type).max)], dtype=src_type)
+        self.min_op = P.Minimum()
+        self.max_op = P.Maximum()
+        self.cast = P.Cast()
         self.dst_type = dst_type
 
     def construct(self, x):
-        return torch.clamp(x, self._min, self._max).to(self.dst_type)  # ops: P.Maximum/Minimum/Cast
+        out = self.min_op(self.max_op(x, self.tensor_min_type), self.tensor_max_type)
+        return self.cast(out, self.dst_type)
 
 
 @ms_api(_P + "BertAttention", torch="multi-head attention (torch.nn.functional.scaled_dot_product_attention maths)")
@@ -400,7 +427,8 @@ class BertAttention(Cell):
         self.has_attention_mask = has_attention_mask
         self.use_relative_positions = use_relative_positions
         self.compute_type = compute_type
-        self.scores_mul = 1.0 / math.sqrt(float(size_per_head))
+        self.scores_mul = torch.tensor([1.0 / math.sqrt(float(size_per_head))], dtype=compute_type)
+        self.reshape = P.Reshape()
         self.shape_from_2d = (-1, from_tensor_width)
         self.shape_to_2d = (-1, to_tensor_width)
         weight = TruncatedNormal(initializer_range)
@@ -412,9 +440,23 @@ class BertAttention(Cell):
                                  weight_init=weight).to_float(compute_type)
         self.shape_from = (batch_size, from_seq_length, num_attention_heads, size_per_head)
         self.shape_to = (batch_size, to_seq_length, num_attention_heads, size_per_head)
+        self.matmul_trans_b = P.BatchMatMul(transpose_b=True)
+        self.multiply = P.Mul()
+        self.transpose = P.Transpose()
+        self.trans_shape = (0, 2, 1, 3)
+        self.trans_shape_relative = (2, 0, 1, 3)
+        self.trans_shape_position = (1, 2, 0, 3)
+        self.multiply_data = torch.tensor([-10000.0], dtype=compute_type)
         self.batch_num = batch_size * num_attention_heads
+        self.matmul = P.BatchMatMul()
         self.softmax = Softmax()
         self.dropout = Dropout(1 - attention_probs_dropout_prob)
+        if has_attention_mask:
+            self.expand_dims = P.ExpandDims()
+            self.sub = P.Sub()
+            self.add = P.TensorAdd()
+            self.cast = P.Cast()
+            self.get_dtype = P.DType()
         if do_return_2d_tensor:
             self.shape_return = (batch_size * from_seq_length, units)
         else:
@@ -425,38 +467,47 @@ class BertAttention(Cell):
             initializer_range=initializer_range, use_one_hot_embeddings=use_one_hot_embeddings)
 
     def construct(self, from_tensor, to_tensor, attention_mask):
-        query = self.query_layer(from_tensor.reshape(self.shape_from_2d))
-        key = self.key_layer(to_tensor.reshape(self.shape_to_2d))
-        value = self.value_layer(to_tensor.reshape(self.shape_to_2d))
+        from_tensor_2d = self.reshape(from_tensor, self.shape_from_2d)
+        to_tensor_2d = self.reshape(to_tensor, self.shape_to_2d)
+        query_out = self.query_layer(from_tensor_2d)
+        key_out = self.key_layer(to_tensor_2d)
+        value_out = self.value_layer(to_tensor_2d)
         # [B, N, F, H] and [B, N, T, H]
-        query = query.reshape(self.shape_from).permute(0, 2, 1, 3)
-        key = key.reshape(self.shape_to).permute(0, 2, 1, 3)
-        scores = torch.matmul(query, key.transpose(-1, -2))  # ops: P.BatchMatMul(transpose_b=True)
-        relations = None
+        query_layer = self.transpose(self.reshape(query_out, self.shape_from), self.trans_shape)
+        key_layer = self.transpose(self.reshape(key_out, self.shape_to), self.trans_shape)
+        attention_scores = self.matmul_trans_b(query_layer, key_layer)
         if self.use_relative_positions:
-            relations = self.cast_compute_type(self._generate_relative_positions_embeddings())  # [F, T, H]
-            # [F, B * N, H] x [F, H, T] -> [F, B * N, T] -> [B, N, F, T]
-            q_r = query.permute(2, 0, 1, 3).reshape(self.from_seq_length, self.batch_num, self.size_per_head)
-            key_pos = torch.matmul(q_r, relations.transpose(-1, -2))
-            key_pos = key_pos.reshape(self.from_seq_length, self.batch_size, self.num_attention_heads,
-                                      self.from_seq_length).permute(1, 2, 0, 3)
-            scores = scores + key_pos
-        scores = scores * self.scores_mul
+            relations_keys = self.cast_compute_type(self._generate_relative_positions_embeddings())  # [F, T, H]
+            # [F, B * N, H] x [F, T, H]^T -> [F, B * N, T] -> [B, N, F, T]
+            query_layer_r = self.reshape(self.transpose(query_layer, self.trans_shape_relative),
+                                         (self.from_seq_length, self.batch_num, self.size_per_head))
+            key_position_scores = self.matmul_trans_b(query_layer_r, relations_keys)
+            key_position_scores = self.reshape(key_position_scores, (self.from_seq_length, self.batch_size,
+                                                                     self.num_attention_heads, self.from_seq_length))
+            attention_scores = attention_scores + self.transpose(key_position_scores, self.trans_shape_position)
+        attention_scores = self.multiply(attention_scores, self.scores_mul)
         if self.has_attention_mask:
-            mask = attention_mask.unsqueeze(1).to(scores.dtype)
-            adder = (1.0 - mask) * -10000.0
-            scores = adder + scores
-        probs = self.dropout(self.softmax(scores))
-        value = value.reshape(self.shape_to).permute(0, 2, 1, 3)
-        context = torch.matmul(probs, value)  # ops: P.BatchMatMul
+            attention_mask = self.expand_dims(attention_mask, 1)
+            dtype = self.get_dtype(attention_scores)
+            multiply_out = self.sub(self.cast(torch.ones(1, device=attention_scores.device), dtype),
+                                    self.cast(attention_mask, dtype))
+            adder = self.multiply(multiply_out, self.multiply_data)
+            attention_scores = self.add(adder, attention_scores)
+        attention_probs = self.dropout(self.softmax(attention_scores))
+        value_layer = self.transpose(self.reshape(value_out, self.shape_to), self.trans_shape)
+        context_layer = self.matmul(attention_probs, value_layer)
         if self.use_relative_positions:
+            relations_values = self.cast_compute_type(self._generate_relative_positions_embeddings())
             # [F, B * N, T] x [F, T, H] -> [F, B * N, H] -> [B, N, F, H]
-            p_r = probs.permute(2, 0, 1, 3).reshape(self.from_seq_length, self.batch_num, self.to_seq_length)
-            value_pos = torch.matmul(p_r, relations)
-            value_pos = value_pos.reshape(self.from_seq_length, self.batch_size, self.num_attention_heads,
-                                          self.size_per_head).permute(1, 2, 0, 3)
-            context = context + value_pos
-        return context.permute(0, 2, 1, 3).reshape(self.shape_return)
+            attention_probs_r = self.reshape(self.transpose(attention_probs, self.trans_shape_relative),
+                                             (self.from_seq_length, self.batch_num, self.to_seq_length))
+            value_position_scores = self.matmul(attention_probs_r, relations_values)
+            value_position_scores = self.reshape(value_position_scores, (self.from_seq_length, self.batch_size,
+                                                                         self.num_attention_heads,
+                                                                         self.size_per_head))
+            context_layer = context_layer + self.transpose(value_position_scores, self.trans_shape_position)
+        context_layer = self.transpose(context_layer, self.trans_shape)
+        return self.reshape(context_layer, self.shape_return)
 
 
 @ms_api(_P + "BertSelfAttention", torch="self-attention + torch.nn.Linear/LayerNorm residual")
@@ -512,10 +563,11 @@ class BertSelfAttention(Cell):
         self.output = BertOutput(in_channels=hidden_size, out_channels=hidden_size,
                                  initializer_range=initializer_range, dropout_prob=hidden_dropout_prob,
                                  compute_type=compute_type)
+        self.reshape = P.Reshape()
         self.shape = (-1, hidden_size)
 
     def construct(self, input_tensor, attention_mask):
-        input_tensor = input_tensor.reshape(self.shape)
+        input_tensor = self.reshape(input_tensor, self.shape)
         attention_output = self.attention(input_tensor, input_tensor, attention_mask)
         return self.output(attention_output, input_tensor)
 
@@ -627,18 +679,19 @@ class BertTransformer(Cell):
                             hidden_dropout_prob=hidden_dropout_prob, use_relative_positions=use_relative_positions,
                             hidden_act=hidden_act, compute_type=compute_type)
             for _ in range(num_hidden_layers)])
+        self.reshape = P.Reshape()
         self.shape = (-1, hidden_size)
         self.out_shape = (batch_size, seq_length, hidden_size)
 
     def construct(self, input_tensor, attention_mask):
-        prev_output = input_tensor.reshape(self.shape)
+        prev_output = self.reshape(input_tensor, self.shape)
         all_encoder_layers = ()
         for layer_module in self.layers:
             prev_output = layer_module(prev_output, attention_mask)
             if self.return_all_encoders:
-                all_encoder_layers += (prev_output.reshape(self.out_shape),)
+                all_encoder_layers += (self.reshape(prev_output, self.out_shape),)
         if not self.return_all_encoders:
-            all_encoder_layers += (prev_output.reshape(self.out_shape),)
+            all_encoder_layers += (self.reshape(prev_output, self.out_shape),)
         return all_encoder_layers
 
 
@@ -672,14 +725,17 @@ class CreateAttentionMaskFromInputMask(Cell):
             self.input_mask = None
         else:
             self.input_mask = initializer("ones", [config.batch_size, config.seq_length], mstype.int32)
+        self.cast = P.Cast()
+        self.reshape = P.Reshape()
         self.shape = (config.batch_size, 1, config.seq_length)
         self.broadcast_ones = initializer("ones", [config.batch_size, config.seq_length, 1], mstype.float32)
+        self.batch_matmul = P.BatchMatMul()
 
     def construct(self, input_mask):
         if not self.input_mask_from_dataset:
             input_mask = self.input_mask
-        mask = input_mask.reshape(self.shape).to(torch.float32)
-        return torch.matmul(self.broadcast_ones, mask)  # ops: P.BatchMatMul
+        input_mask = self.cast(self.reshape(input_mask, self.shape), mstype.float32)
+        return self.batch_matmul(self.broadcast_ones, input_mask)
 
 
 @ms_api(_P + "BertModel", torch="transformers.BertModel (NEZHA: relative positions, no position table)",
@@ -751,8 +807,11 @@ class BertModel(Cell):
             use_one_hot_embeddings=use_one_hot_embeddings, initializer_range=config.initializer_range,
             hidden_dropout_prob=config.hidden_dropout_prob, use_relative_positions=config.use_relative_positions,
             hidden_act=config.hidden_act, compute_type=config.compute_type, return_all_encoders=True)
+        self.cast = P.Cast()
         self.dtype = config.dtype
         self.cast_compute_type = SaturateCast(dst_type=config.compute_type)
+        self.slice = P.StridedSlice()
+        self.squeeze_1 = P.Squeeze(axis=1)
         self.dense = Dense(self.hidden_size, self.hidden_size, activation="tanh",
                            weight_init=TruncatedNormal(config.initializer_range)).to_float(config.compute_type)
         self._create_attention_mask_from_input_mask = CreateAttentionMaskFromInputMask(config)
@@ -764,7 +823,8 @@ class BertModel(Cell):
         embedding_output = self.bert_embedding_postprocessor(token_type_ids, word_embeddings)
         attention_mask = self._create_attention_mask_from_input_mask(input_mask)
         encoder_output = self.bert_encoder(self.cast_compute_type(embedding_output), attention_mask)
-        sequence_output = encoder_output[self.last_idx].to(self.dtype)
-        first_token = sequence_output[:self.batch_size, 0, :self.hidden_size]  # ops: P.StridedSlice + Squeeze
-        pooled_output = self.dense(first_token).to(self.dtype)
+        sequence_output = self.cast(encoder_output[self.last_idx], self.dtype)
+        sequence_slice = self.slice(sequence_output, (0, 0, 0), (self.batch_size, 1, self.hidden_size), (1, 1, 1))
+        first_token = self.squeeze_1(sequence_slice)
+        pooled_output = self.cast(self.dense(first_token), self.dtype)
         return sequence_output, pooled_output, embedding_tables
