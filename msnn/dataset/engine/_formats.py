@@ -99,7 +99,7 @@ def read_mnist(cls_name, directory):
         images.append(img.reshape(n, MNIST_ROWS, MNIST_COLS, 1))
         labels.append(lab.astype(np.uint32))
     image = np.concatenate(images) if len(images) > 1 else images[0]
-    image = np.where(image != 0, np.uint8(255), np.uint8(0))  # 0.1's binarisation
+    image = np.negative((image != 0).view(np.uint8))  # 0.1's binarisation: 0 -> 0, else 1 -> 255
     label = np.concatenate(labels) if len(labels) > 1 else labels[0]
     return image, label
 

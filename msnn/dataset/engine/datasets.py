@@ -155,6 +155,31 @@ class _MapStep:
         return tuple(row)
 
 
+class _MapStep1(_MapStep):
+    """The common case: one input column replaced by one output column."""
+
+    def __call__(self, row):
+        i = self.in_idx[0]
+        v = row[i]
+        op = None
+        try:
+            for op in self.ops:
+                v = op(*v) if type(v) is tuple else op(v)  # pylint: disable=unidiomatic-typecheck
+        except Exception as err:  # 0.1 surfaced every failing operation as RuntimeError
+            raise RuntimeError(f"{self.where}: the operation {_op_name(op)} failed: "
+                               f"{type(err).__name__}: {err}") from err
+        if type(v) is not np.ndarray:  # pylint: disable=unidiomatic-typecheck
+            out = _final_outputs(v, op, self.where)
+            if len(out) != 1:
+                raise RuntimeError(f"{self.where}: the operations returned {len(out)} columns but 1 output "
+                                   "column name is given; the result of an operation doesn't match the output "
+                                   "column names.")
+            v = out[0]
+        row = list(row)
+        row[i] = v
+        return tuple(row)
+
+
 class _ProjectStep:
     def __init__(self, idx):
         self.idx = idx
@@ -196,6 +221,10 @@ class _WorkerError:
         self.message = f"{type(err).__name__}: {err}" if not isinstance(err, RuntimeError) else str(err)
 
 
+_TORCH_OK = {np.dtype(t) for t in (np.uint8, np.int8, np.int16, np.int32, np.int64, np.float16, np.float32,
+                                    np.float64, np.bool_)}
+
+
 class _Chunk:
     """Rows computed by a worker, stacked per column when the shapes agree (cheaper to send)."""
 
@@ -207,7 +236,10 @@ class _Chunk:
         for c in builtins.zip(*rows):
             first = c[0]
             if all(isinstance(a, np.ndarray) and a.shape == first.shape and a.dtype == first.dtype for a in c):
-                cols.append(np.stack(c))
+                block = np.stack(c)
+                # large blocks travel as torch tensors: shared memory instead of a pickle through a pipe
+                cols.append(torch.from_numpy(block) if block.nbytes >= 65536 and block.dtype in _TORCH_OK
+                            else block)
             else:
                 cols.append(list(c))
         self.cols = cols
@@ -215,7 +247,7 @@ class _Chunk:
     def rows(self):
         if not self.cols:
             return [()] * self.n
-        return builtins.zip(*self.cols)
+        return builtins.zip(*[c.numpy() if isinstance(c, torch.Tensor) else c for c in self.cols])
 
 
 class _ChunkDataset(torch.utils.data.Dataset):
@@ -399,12 +431,18 @@ class BatchInfo:
 def _stack(col, name):
     first = col[0]
     if isinstance(first, np.ndarray):
-        try:
-            return np.stack(col)
-        except ValueError:
-            shapes = sorted({tuple(np.shape(a)) for a in col})
-            raise RuntimeError(f"batch: the rows of column {name!r} have different shapes {shapes}; every row "
-                               "of a column must have the same shape to be batched.") from None
+        shape, dtype = first.shape, first.dtype
+        for a in col:
+            if not isinstance(a, np.ndarray) or a.shape != shape:
+                shapes = sorted({tuple(np.shape(a)) for a in col})
+                raise RuntimeError(f"batch: the rows of column {name!r} have different shapes {shapes}; every "
+                                   "row of a column must have the same shape to be batched.")
+            if a.dtype != dtype:
+                return np.stack(col)  # numpy's type promotion
+        out = np.empty((len(col),) + shape, dtype)
+        for k, a in enumerate(col):
+            out[k] = a
+        return out
     return np.asarray(col)
 
 
@@ -1784,7 +1822,8 @@ class MapDataset(DatasetOp):
             proj = [new.index(c) for c in self.columns_order]
             new = list(self.columns_order)
         _check_unique(new, "map")
-        return _MapStep(self.operations, in_idx, in_cols, len(out_cols), replace, keep, proj), new
+        step_cls = _MapStep1 if (len(in_idx) == 1 and replace and proj is None) else _MapStep
+        return step_cls(self.operations, in_idx, in_cols, len(out_cols), replace, keep, proj), new
 
     def _open(self, run):
         if _is_chain_top(self):

@@ -1,0 +1,267 @@
+"""Images/s of the LeNet and ResNet-50 (CIFAR-10) example pipelines: msnn.dataset, plain torch, MindSpore.
+
+LeNet (example/lenet_mnist/dataset.py): MnistDataset -> TypeCast(int32) on label, Resize(32, 32)
+bilinear, Rescale(1/255), Rescale(1/0.3081, -0.1307/0.3081), HWC2CHW on image ->
+shuffle(10000) -> batch(32, drop_remainder=True).
+ResNet-50 (example/resnet50_cifar10/dataset.py, do_train): Cifar10Dataset(num_parallel_workers=4)
+-> TypeCast on label; RandomCrop(32, pad 4), RandomHorizontalFlip, Resize(224, 224), Rescale,
+Normalize, HWC2CHW on image -> shuffle -> batch(32, drop_remainder=True).
+
+The files come from ``tools/make_dataset_files.py --full --repeat 42`` (60396 MNIST-format
+training images, 2x30198 CIFAR records); the bench writes them to --data when missing.
+
+Three implementations of the same pipeline, each timed over whole epochs, in this process:
+  msnn   -- msnn.dataset with the transforms of msnn.dataset.transforms (or, when that package is
+            not there yet, the STAND-IN numpy transforms below, clearly reported as such);
+  torch  -- a torch.utils.data.Dataset over the same arrays with the same per-image transforms,
+            DataLoader(batch_size=32, shuffle=True, num_workers=W, drop_last=True);
+  ms     -- MindSpore 2.10 (--mindspore, run this file with the oracle's python): its C++ engine.
+
+    python bench/dataset.py [--data /tmp/msnn-bench-data] [--workers 2] [--epochs 2] [--only lenet]
+    $(bash /work/shared/tools/oracle-env.sh) bench/dataset.py --mindspore
+"""
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+# ------------------------------------------------------------------ STAND-IN transforms
+# Used only when msnn.dataset.transforms is not available (the dataset-vision work lands
+# separately). They compute what 0.1's C++ ops compute, in plain numpy, per image.
+
+class _StandInResize:
+    """STAND-IN for vision.c_transforms.Resize((h, w)) bilinear (half-pixel centres), uint8 HWC:
+    two small interpolation matrices, out = Ry @ img @ Rx^T per channel."""
+
+    def __init__(self, size):
+        self.size = size
+        self._cache = {}
+
+    @staticmethod
+    def _matrix(n_in, n_out):
+        pos = np.clip((np.arange(n_out) + 0.5) * n_in / n_out - 0.5, 0, n_in - 1)
+        i0 = np.floor(pos).astype(np.int64)
+        i1 = np.minimum(i0 + 1, n_in - 1)
+        w = (pos - i0).astype(np.float32)
+        m = np.zeros((n_out, n_in), np.float32)
+        m[np.arange(n_out), i0] += 1 - w
+        m[np.arange(n_out), i1] += w
+        return m
+
+    def __call__(self, img):
+        key = img.shape[:2]
+        if key not in self._cache:
+            self._cache[key] = (self._matrix(key[0], self.size[0]), self._matrix(key[1], self.size[1]).T.copy())
+        ry, rxt = self._cache[key]
+        f = img.astype(np.float32).transpose(2, 0, 1)
+        out = np.matmul(np.matmul(ry, f), rxt)  # (C, oh, ow)
+        out += 0.5
+        np.clip(out, 0, 255, out=out)
+        return out.astype(np.uint8).transpose(1, 2, 0)
+
+
+class _StandInRescale:
+    def __init__(self, rescale, shift):
+        self.rescale, self.shift = np.float32(rescale), np.float32(shift)
+
+    def __call__(self, img):
+        return img.astype(np.float32) * self.rescale + self.shift
+
+
+class _StandInNormalize:
+    def __init__(self, mean, std):
+        self.mean, self.std = np.array(mean, np.float32), np.array(std, np.float32)
+
+    def __call__(self, img):
+        return (img - self.mean) / self.std
+
+
+class _StandInHWC2CHW:
+    def __call__(self, img):
+        return np.ascontiguousarray(img.transpose(2, 0, 1))
+
+
+class _StandInTypeCast:
+    def __init__(self, dtype):
+        self.dtype = dtype
+
+    def __call__(self, x):
+        return x.astype(self.dtype)
+
+
+class _StandInRandomCrop:
+    def __init__(self, size, padding):
+        self.size, self.padding = size, padding
+        self.rng = np.random.default_rng()
+
+    def __call__(self, img):
+        t, b, l, r = self.padding
+        p = np.pad(img, ((t, b), (l, r), (0, 0)))
+        y = self.rng.integers(0, p.shape[0] - self.size[0] + 1)
+        x = self.rng.integers(0, p.shape[1] - self.size[1] + 1)
+        return p[y:y + self.size[0], x:x + self.size[1]]
+
+
+class _StandInRandomHorizontalFlip:
+    def __init__(self, prob=0.5):
+        self.prob = prob
+        self.rng = np.random.default_rng()
+
+    def __call__(self, img):
+        return img[:, ::-1] if self.rng.random() < self.prob else img
+
+
+def transforms():
+    """(namespace of transform classes, 'msnn' | 'STAND-IN numpy')."""
+    try:
+        import msnn.dataset.transforms.vision.c_transforms as CV  # pylint: disable=import-outside-toplevel
+        import msnn.dataset.transforms.c_transforms as C  # pylint: disable=import-outside-toplevel
+        import msnn  # pylint: disable=import-outside-toplevel
+        return dict(Resize=CV.Resize, Rescale=CV.Rescale, Normalize=CV.Normalize, HWC2CHW=CV.HWC2CHW,
+                    RandomCrop=CV.RandomCrop, RandomHorizontalFlip=CV.RandomHorizontalFlip,
+                    TypeCast=lambda: C.TypeCast(msnn.int32)), "msnn"
+    except ImportError:
+        return dict(Resize=_StandInResize, Rescale=_StandInRescale, Normalize=_StandInNormalize,
+                    HWC2CHW=_StandInHWC2CHW, RandomCrop=_StandInRandomCrop,
+                    RandomHorizontalFlip=_StandInRandomHorizontalFlip,
+                    TypeCast=lambda: _StandInTypeCast(np.int32)), "STAND-IN numpy"
+
+
+def lenet_ops(T):
+    return ([T["TypeCast"]()],
+            [T["Resize"]((32, 32)), T["Rescale"](1.0 / 255.0, 0.0), T["Rescale"](1 / 0.3081, -1 * 0.1307 / 0.3081),
+             T["HWC2CHW"]()])
+
+
+def resnet_ops(T):
+    return ([T["TypeCast"]()],
+            [T["RandomCrop"]((32, 32), (4, 4, 4, 4)), T["RandomHorizontalFlip"](0.5), T["Resize"]((224, 224)),
+             T["Rescale"](1.0 / 255.0, 0.0), T["Normalize"]([0.4914, 0.4822, 0.4465], [0.2023, 0.1994, 0.2010]),
+             T["HWC2CHW"]()])
+
+
+def msnn_pipeline(ds, name, data, workers, T, limit=None):
+    if name == "lenet":
+        src = ds.MnistDataset(os.path.join(data, "MNIST_Data", "train"), num_parallel_workers=workers,
+                              num_samples=limit, shuffle=True if limit else None)
+        label_ops, image_ops = lenet_ops(T)
+        buffer = 10000
+    else:
+        src = ds.Cifar10Dataset(os.path.join(data, "cifar-10-batches-bin"), num_parallel_workers=workers,
+                                num_samples=limit, shuffle=True if limit else None)
+        label_ops, image_ops = resnet_ops(T)
+        buffer = 1000
+    d = src.map(input_columns="label", operations=label_ops, num_parallel_workers=workers)
+    if name == "lenet":
+        for op in image_ops:  # one map per op, as the LeNet example does
+            d = d.map(input_columns="image", operations=op, num_parallel_workers=workers)
+    else:
+        d = d.map(input_columns="image", operations=image_ops, num_parallel_workers=workers)
+    return d.shuffle(buffer_size=buffer).batch(32, drop_remainder=True)
+
+
+class _TorchSet:
+    def __init__(self, images, labels, image_ops, label_ops):
+        self.images, self.labels = images, labels
+        self.image_ops, self.label_ops = image_ops, label_ops
+
+    def __len__(self):
+        return len(self.labels)
+
+    def __getitem__(self, i):
+        img, lab = self.images[i], np.array(self.labels[i])
+        for op in self.image_ops:
+            img = op(img)
+        for op in self.label_ops:
+            lab = op(lab)
+        return img, lab
+
+
+def torch_loader(name, data, workers, T, limit=None):
+    import torch  # pylint: disable=import-outside-toplevel
+    from msnn.dataset.engine import _formats as F  # pylint: disable=import-outside-toplevel
+    if name == "lenet":
+        images, labels = F.read_mnist("bench", os.path.join(data, "MNIST_Data", "train"))
+        label_ops, image_ops = lenet_ops(T)
+    else:
+        images, (labels,) = F.read_cifar("bench", os.path.join(data, "cifar-10-batches-bin"), False)
+        label_ops, image_ops = resnet_ops(T)
+    if limit:
+        images, labels = images[:limit], labels[:limit]
+    return torch.utils.data.DataLoader(_TorchSet(images, labels, image_ops, label_ops), batch_size=32, shuffle=True,
+                                       num_workers=workers, drop_last=True, prefetch_factor=4 if workers else None,
+                                       persistent_workers=False)
+
+
+def timed(make, epochs):
+    """Images/s over `epochs` epochs (each a fresh iterator, as a training loop does)."""
+    best = 0.0
+    for _ in range(epochs):
+        it = make()
+        n = 0
+        t = time.perf_counter()
+        for row in it:
+            n += len(row[1])
+        dt = time.perf_counter() - t
+        best = max(best, n / dt)
+    return best, n
+
+
+def run_msnn(args):
+    sys.path.insert(0, ROOT)
+    import msnn.dataset as ds  # pylint: disable=import-outside-toplevel
+    T, kind = transforms()
+    limit = args.limit
+    print(f"transforms: {kind}; workers: {args.workers}; cpus: {os.cpu_count()}")
+    for name in args.only.split(","):
+        ips, n = timed(lambda: msnn_pipeline(ds, name, args.data, args.workers, T, limit), args.epochs)
+        tps, _ = timed(lambda: torch_loader(name, args.data, args.workers, T, limit), args.epochs)
+        print(f"{name:6s} msnn.dataset {ips:9.0f} img/s   plain torch DataLoader {tps:9.0f} img/s   "
+              f"ratio {ips / tps:.2f}   ({n} images/epoch)")
+
+
+def run_mindspore(args):
+    import mindspore.dataset as ds  # pylint: disable=import-outside-toplevel
+    import mindspore.dataset.vision as CV  # pylint: disable=import-outside-toplevel
+    import mindspore.dataset.transforms as C  # pylint: disable=import-outside-toplevel
+    import mindspore.common.dtype as mstype  # pylint: disable=import-outside-toplevel
+    import mindspore  # pylint: disable=import-outside-toplevel
+    ds.config.set_num_parallel_workers(args.workers)
+    T = dict(Resize=CV.Resize, Rescale=CV.Rescale, HWC2CHW=CV.HWC2CHW, RandomCrop=CV.RandomCrop,
+             RandomHorizontalFlip=CV.RandomHorizontalFlip, TypeCast=lambda: C.TypeCast(mstype.int32),
+             Normalize=CV.Normalize)
+    print(f"MindSpore {mindspore.__version__} C++ engine; workers: {args.workers}; cpus: {os.cpu_count()}")
+    for name in args.only.split(","):
+        def make():
+            d = msnn_pipeline(ds, name, args.data, args.workers, T, args.limit)
+            return d.create_tuple_iterator(output_numpy=True, num_epochs=1)
+        ips, n = timed(make, args.epochs)
+        print(f"{name:6s} MindSpore {ips:9.0f} img/s   ({n} images/epoch)")
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", default="/tmp/msnn-bench-data")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--epochs", type=int, default=2)
+    p.add_argument("--only", default="lenet,resnet")
+    p.add_argument("--limit", type=int, default=None, help="images per epoch (default: all)")
+    p.add_argument("--mindspore", action="store_true", help="time MindSpore itself (run with the oracle's python)")
+    args = p.parse_args(argv)
+    if not os.path.isdir(os.path.join(args.data, "MNIST_Data")):
+        subprocess.check_call([sys.executable, os.path.join(ROOT, "tools", "make_dataset_files.py"),
+                               "--out", args.data, "--full", "--repeat", "42"])
+    if args.mindspore:
+        run_mindspore(args)
+    else:
+        run_msnn(args)
+
+
+if __name__ == "__main__":
+    main()
