@@ -26,7 +26,7 @@ import math
 import mmap
 import os
 import uuid
-import warnings
+import logging
 from enum import Enum
 
 import numpy as np
@@ -45,6 +45,8 @@ __all__ = ["Dataset", "SourceDataset", "DatasetOp", "BatchDataset", "BatchInfo",
            "TransferDataset", "StorageDataset", "TFRecordDataset", "ImageFolderDatasetV2",
            "MnistDataset", "Cifar10Dataset", "Cifar100Dataset", "GeneratorDataset", "MindDataset",
            "ManifestDataset", "VOCDataset", "CelebADataset", "Schema", "Shuffle", "zip"]
+
+_LOG = logging.getLogger("msnn.dataset")
 
 _SAMPLER_TYPES = (samplers.DistributedSampler, samplers.PKSampler, samplers.RandomSampler,
                   samplers.SequentialSampler, samplers.SubsetRandomSampler, samplers.WeightedRandomSampler)
@@ -1582,7 +1584,7 @@ class GeneratorDataset(SourceDataset):
     def _serial_epoch(self, rng):
         src = self.source
         if callable(src) and not hasattr(src, "__iter__"):
-            it = src()
+            it = iter(src())
         else:
             it = iter(src)
         names, types = self.column_names, self._types
@@ -1688,8 +1690,7 @@ class BatchDataset(DatasetOp):
                 raise ValueError("For 'batch', the signature of 'per_batch_map' must take one list per input "
                                  "column plus a BatchInfo.")
         if _is_ancestor_of_repeat(input_dataset):
-            warnings.warn("Repeat is located before batch, data from two epochs can be batched together.",
-                          stacklevel=3)
+            _LOG.warning("Repeat is located before batch, data from two epochs can be batched together.")
         self.batch_size = batch_size
         self.drop_remainder = drop_remainder
         self.per_batch_map = per_batch_map
