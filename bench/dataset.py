@@ -213,6 +213,25 @@ def timed(make, epochs):
     return best, n
 
 
+def waits(make, step_s, batches=200):
+    """Median and 90th-percentile time spent waiting in next() when each step takes step_s seconds
+    (a sleeping step: it holds no GIL, like a torch step in C++ kernels)."""
+    it = iter(make())
+    next(it)
+    time.sleep(0.5)  # let the workers start and fill their prefetch
+    out = []
+    for _ in range(batches):
+        t = time.perf_counter()
+        try:
+            next(it)
+        except StopIteration:
+            break
+        out.append(time.perf_counter() - t)
+        time.sleep(step_s)
+    out.sort()
+    return out[len(out) // 2], out[int(len(out) * 0.9)]
+
+
 def run_msnn(args):
     sys.path.insert(0, ROOT)
     import msnn.dataset as ds  # pylint: disable=import-outside-toplevel
@@ -224,6 +243,11 @@ def run_msnn(args):
         tps, _ = timed(lambda: torch_loader(name, args.data, args.workers, T, limit), args.epochs)
         print(f"{name:6s} msnn.dataset {ips:9.0f} img/s   plain torch DataLoader {tps:9.0f} img/s   "
               f"ratio {ips / tps:.2f}   ({n} images/epoch)")
+        if args.step_ms:
+            step = args.step_ms / 1000
+            med, p90 = waits(lambda: msnn_pipeline(ds, name, args.data, args.workers, T, limit), step)
+            print(f"{name:6s} training loop with a {args.step_ms} ms step waits {med * 1e6:.0f} us (median), "
+                  f"{p90 * 1e6:.0f} us (90th pct) per batch in next()")
 
 
 def run_mindspore(args):
@@ -252,6 +276,8 @@ def main(argv=None):
     p.add_argument("--epochs", type=int, default=2)
     p.add_argument("--only", default="lenet,resnet")
     p.add_argument("--limit", type=int, default=None, help="images per epoch (default: all)")
+    p.add_argument("--step-ms", type=float, default=5.0,
+                   help="simulated training step for the wait-in-next() figure (0: skip)")
     p.add_argument("--mindspore", action="store_true", help="time MindSpore itself (run with the oracle's python)")
     args = p.parse_args(argv)
     if not os.path.isdir(os.path.join(args.data, "MNIST_Data")):

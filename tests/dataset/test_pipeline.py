@@ -220,7 +220,7 @@ def test_Dataset_to_torch_under_DataLoader():
 
 
 def test_TransferDataset_send_feeds_dataset_queue():
-    from msnn import dataset_queue
+    dataset_queue = de._queues()  # pylint: disable=protected-access
     d = ds.MnistDataset(MNIST, shuffle=False).batch(32).to_device()
     with pytest.raises(RuntimeError, match="not iterable"):
         iter(d)

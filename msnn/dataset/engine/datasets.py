@@ -658,8 +658,8 @@ class Dataset:
         return self.to_device()
 
     def to_device(self, num_batch=None):
-        """A :class:`TransferDataset`: ``send()`` connects this pipeline to the queue ``queue_name``
-        of :mod:`msnn.dataset_queue`, which ``GetNext`` reads."""
+        """A :class:`TransferDataset`: ``send()`` connects this pipeline to msnn's named dataset
+        channel ``queue_name``, which ``GetNext`` reads."""
         if num_batch is None:
             size, count = self.get_dataset_size(), self.get_repeat_count()
             num_batch = None if size is None or count == -1 else size * count
@@ -1970,19 +1970,20 @@ class ProjectDataset(DatasetOp):
         return _StepRunner(self, run)
 
 
-@ms_api("mindspore.dataset.engine.datasets.TransferDataset", torch="msnn.dataset_queue channel")
+@ms_api("mindspore.dataset.engine.datasets.TransferDataset", torch="msnn named dataset channel")
 class TransferDataset(DatasetOp):
-    """The result of :meth:`Dataset.to_device`: ``send()`` connects the pipeline to the named
-    queue of :mod:`msnn.dataset_queue` (what 0.1's device queue was); it is not iterable itself.
+    """The result of :meth:`Dataset.to_device`: ``send()`` connects the pipeline to msnn's named
+    dataset channel ``queue_name`` (what 0.1's device queue was); it is not iterable itself.
 
     Examples:
         >>> import numpy as np
         >>> import msnn.dataset as ds
         >>> t = ds.GeneratorDataset(lambda: ((np.ones(2, np.float32),),), ["x"]).to_device()
         >>> t.send()
-        >>> from msnn import dataset_queue
-        >>> t.queue_name in dataset_queue.dataset_queue_names()
+        >>> from msnn.dataset.engine.datasets import _queues
+        >>> t.queue_name in _queues().dataset_queue_names()
         True
+        >>> _queues().disconnect_dataset(t.queue_name)
     """
 
     def __init__(self, input_dataset, queue_name, device_id, device_type, num_batch=None):
@@ -2012,9 +2013,20 @@ class TransferDataset(DatasetOp):
         raise RuntimeError("TransferDataset does not support output_types")
 
     def send(self):
-        """Connect the pipeline to ``msnn.dataset_queue`` under ``queue_name`` (one pass)."""
-        from ... import dataset_queue  # pylint: disable=import-outside-toplevel
-        dataset_queue.connect_dataset(self.queue_name, _TupleIterable(self.input[0]), num_epochs=1)
+        """Connect the pipeline to the named channel ``queue_name`` (one pass)."""
+        _queues().connect_dataset(self.queue_name, _TupleIterable(self.input[0]), num_epochs=1)
+
+
+def _queues():
+    """The module holding msnn's named dataset channels (msnn.train.dataset_helper, formerly msnn.dataset_queue)."""
+    import importlib  # pylint: disable=import-outside-toplevel
+    try:
+        mod = importlib.import_module("msnn.train.dataset_helper")
+        if hasattr(mod, "connect_dataset"):
+            return mod
+    except ImportError:
+        pass
+    return importlib.import_module("msnn.dataset_queue")
 
 
 class _TupleIterable:
