@@ -255,3 +255,25 @@ def test_tfrecord_format_helpers_round_trip():
     np.testing.assert_array_equal(parsed["f"][1], feats["f"])
     assert parsed["b"] == ("bytes", [b"xyz"])
     assert F.crc32c(b"123456789") == 0xE3069283  # the CRC-32C check value
+
+
+def test_BatchDataset_fused_runner_gives_the_unfused_rows(monkeypatch):
+    monkeypatch.setattr(de, "WORKER_MIN_ROWS", 1)
+
+    def pipe():
+        d = ds.MnistDataset(MNIST, num_parallel_workers=2).map(
+            input_columns="image", operations=lambda x: x[::2, ::2].astype(np.float32), num_parallel_workers=2)
+        return d.shuffle(10).shuffle(5).batch(6, drop_remainder=True).repeat(2)
+
+    ds.config.set_seed(4)
+    try:
+        fused = list(pipe())
+        monkeypatch.setattr(de, "_fusable", lambda node: None)
+        plain = list(pipe())
+    finally:
+        ds.config.set_seed(5489)
+    assert len(fused) == len(plain) == 20
+    for a, b in zip(fused, plain):
+        np.testing.assert_array_equal(a[0], b[0])
+        np.testing.assert_array_equal(a[1], b[1])
+    assert fused[0][0].shape == (6, 14, 14, 1)

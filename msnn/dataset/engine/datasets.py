@@ -393,25 +393,30 @@ class _ShuffleRunner(_Runner):
         self.seq = run.child()
 
     def epoch(self):
-        rng = _new_rng(self.seq)
-        size = self.size
-        buf = []
-        draws = rng.random(4096)
-        k = 0
-        for row in self.child.epoch():
-            if len(buf) < size:
-                buf.append(row)
-                continue
-            if k == 4096:
-                draws = rng.random(4096)
-                k = 0
-            j = int(draws[k] * size)
-            k += 1
-            out = buf[j]
-            buf[j] = row
-            yield out
-        for j in rng.permutation(len(buf)):
-            yield buf[j]
+        return _buffer_shuffle(self.child.epoch(), self.size, _new_rng(self.seq))
+
+
+def _buffer_shuffle(items, size, rng):
+    """0.1's shuffle buffer: fill ``size`` items, then emit a random one and put the next input in its
+    slot; at the end emit the rest in random order. The order depends only on the input order and
+    ``rng``, so it may run on row indices as well as on rows."""
+    buf = []
+    draws = rng.random(4096)
+    k = 0
+    for item in items:
+        if len(buf) < size:
+            buf.append(item)
+            continue
+        if k == 4096:
+            draws = rng.random(4096)
+            k = 0
+        j = int(draws[k] * size)
+        k += 1
+        out = buf[j]
+        buf[j] = item
+        yield out
+    for j in rng.permutation(len(buf)):
+        yield buf[j]
 
 
 class BatchInfo:
@@ -499,6 +504,84 @@ class _BatchRunner(_Runner):
         if batch and not drop:
             yield self._make(batch, batch_num)
         self.epoch_no += 1
+
+
+class _BatchTask(torch.utils.data.Dataset):
+    """Worker task of the fused runner: read, map and stack the rows of one batch."""
+
+    def __init__(self, fn, names, epoch_key):
+        self.fn = fn
+        self.names = names
+        self.epoch_key = epoch_key
+
+    def __getitem__(self, batch):
+        try:
+            rows = [self.fn(i) for i in batch]
+            cols = []
+            for c, name in builtins.zip(builtins.zip(*rows), self.names):
+                block = _stack(list(c), name)
+                cols.append(torch.from_numpy(block) if block.nbytes >= 65536 and block.dtype in _TORCH_OK
+                            else block)
+            return cols
+        except Exception as err:  # carried to the caller, raised there
+            return _WorkerError(err)
+
+    def __len__(self):  # pragma: no cover - a sampler drives it
+        return 0
+
+
+class _FusedBatchRunner(_Runner):
+    """chain -> shuffle* -> batch with an int batch size: the shuffle buffers run on the row indices
+    (their order does not depend on the rows), and each worker task builds one whole batch, so
+    the caller only receives finished batches. Same rows, same order as the unfused runners."""
+
+    def __init__(self, node, shuffles, chain_top, run):
+        self.chain = _ChainRunner(chain_top, run)
+        self.shuffles = [(sh.buffer_size, run.child()) for sh in reversed(shuffles)]
+        self.names = self.chain.names
+        self.node = node
+
+    def epoch(self):
+        chain = self.chain
+        rng = _new_rng(chain.seq)
+        chain.epoch_no += 1
+        idx = chain.source._epoch_indices(rng)  # pylint: disable=protected-access
+        order = iter(idx)
+        for size, seq in self.shuffles:
+            order = _buffer_shuffle(order, size, _new_rng(seq))
+        order = list(order)
+        bs = self.node.batch_size
+        stop = len(order) - len(order) % bs if self.node.drop_remainder else len(order)
+        batches = [order[k:k + bs] for k in range(0, stop, bs)]
+        if chain.workers <= 1 or len(order) < WORKER_MIN_ROWS:
+            fn, names = chain.fn, self.names
+            for b in batches:
+                rows = [fn(i) for i in b]
+                yield tuple(_stack(list(c), n) for c, n in builtins.zip(builtins.zip(*rows), names))
+            return
+        key = [int(rng.integers(2 ** 31)), chain.epoch_no]
+        prefetch = max(2, -(-config.get_prefetch_size() // bs))
+        loader = torch.utils.data.DataLoader(
+            _BatchTask(chain.fn, self.names, key), batch_size=None, sampler=batches, num_workers=chain.workers,
+            collate_fn=_no_collate, prefetch_factor=prefetch, worker_init_fn=_worker_init)
+        for res in loader:
+            if isinstance(res, _WorkerError):
+                raise RuntimeError(res.message)
+            yield tuple(c.numpy() if isinstance(c, torch.Tensor) else c for c in res)
+
+
+def _fusable(batch_node):
+    """(shuffle nodes, chain top) when ``batch_node`` can run as a _FusedBatchRunner, else None."""
+    if callable(batch_node.batch_size) or batch_node.per_batch_map is not None:
+        return None
+    shuffles = []
+    node = batch_node.input[0]
+    while isinstance(node, ShuffleDataset):
+        shuffles.append(node)
+        node = node.input[0]
+    if isinstance(node, (MapDataset, ProjectDataset, RenameDataset, SourceDataset)) and _is_chain_top(node):
+        return shuffles, node
+    return None
 
 
 class _RepeatRunner(_Runner):
@@ -1698,6 +1781,9 @@ class BatchDataset(DatasetOp):
         self._attach(input_dataset)
 
     def _open(self, run):
+        fused = _fusable(self)
+        if fused is not None:
+            return _FusedBatchRunner(self, fused[0], fused[1], run)
         return _BatchRunner(self, run)
 
     def get_dataset_size(self):
