@@ -348,11 +348,16 @@ class _ChainRunner(_Runner):
         prefetch = max(2, -(-config.get_prefetch_size() // CHUNK_ROWS))
         loader = torch.utils.data.DataLoader(
             _ChunkDataset(self.fn, key), batch_size=None, sampler=chunks, num_workers=self.workers,
-            collate_fn=_no_collate, prefetch_factor=prefetch, worker_init_fn=_worker_init)
+            collate_fn=_no_collate, prefetch_factor=prefetch, worker_init_fn=_worker_init,
+            multiprocessing_context=_MP_CONTEXT)
         for res in loader:
             if isinstance(res, _WorkerError):
                 raise RuntimeError(res.message)
             yield from res.rows()
+
+
+# Workers are forked: map operations (lambdas included) need no pickling.
+_MP_CONTEXT = "fork" if "fork" in __import__("multiprocessing").get_all_start_methods() else None
 
 
 def _no_collate(x):
@@ -563,7 +568,8 @@ class _FusedBatchRunner(_Runner):
         prefetch = max(2, -(-config.get_prefetch_size() // bs))
         loader = torch.utils.data.DataLoader(
             _BatchTask(chain.fn, self.names, key), batch_size=None, sampler=batches, num_workers=chain.workers,
-            collate_fn=_no_collate, prefetch_factor=prefetch, worker_init_fn=_worker_init)
+            collate_fn=_no_collate, prefetch_factor=prefetch, worker_init_fn=_worker_init,
+            multiprocessing_context=_MP_CONTEXT)
         for res in loader:
             if isinstance(res, _WorkerError):
                 raise RuntimeError(res.message)
@@ -765,8 +771,9 @@ class Dataset:
         """This pipeline as a ``torch.utils.data.IterableDataset`` yielding tuples of tensors.
 
         Unsigned 16/32/64-bit columns become int64 tensors (torch has few ops for them). Use it
-        with ``DataLoader(data.to_torch(), batch_size=None)`` (the pipeline batches and prefetches
-        itself).
+        with ``DataLoader(data.to_torch(), batch_size=None)``: the pipeline batches, runs its own
+        worker processes and prefetches. Under ``DataLoader(num_workers=n)`` each loader worker
+        yields every n-th row (no row is duplicated, but every worker runs the whole pipeline).
 
         Examples:
             >>> import numpy as np
@@ -2131,7 +2138,11 @@ class TorchIterable(torch.utils.data.IterableDataset):
         self.dataset = dataset
 
     def __iter__(self):
-        for row in TupleIterator(self.dataset):
+        info = torch.utils.data.get_worker_info()
+        share, mine = (1, 0) if info is None else (info.num_workers, info.id)
+        for k, row in enumerate(TupleIterator(self.dataset)):
+            if k % share != mine:  # under DataLoader(num_workers=n) each worker yields every n-th row
+                continue
             yield tuple(torch.from_numpy(np.ascontiguousarray(
                 a.astype(np.int64) if a.dtype in (np.uint16, np.uint32, np.uint64) else a)) for a in row)
 
