@@ -85,3 +85,16 @@ def test_WeightedRandomSampler_follows_weights():
         ds.WeightedRandomSampler([-1, 2], 1)
     with pytest.raises(ValueError):
         ds.WeightedRandomSampler([1], 0)
+
+
+def test_DistributedSampler_shards_of_separate_processes_agree_without_a_seed():
+    """Each shard lives in its own process with its own entropy; their shuffled shards must still
+    partition the data (0.1 seeded the shard permutation deterministically)."""
+    labels = []
+    for sid in range(3):
+        d = ds.MnistDataset(MNIST, num_shards=3, shard_id=sid)  # default shuffle=None: shuffled shards
+        ds.engine.datasets.config.set_seed(5489)
+        ids = d._epoch_indices(np.random.default_rng())  # a fresh rng per "process"
+        labels.append(ids)
+    flat = [i for ids in labels for i in ids]
+    assert len(flat) == 66 and len(set(flat)) == 64  # 22 per shard, 2 wrap-around repeats

@@ -320,6 +320,8 @@ class _ChainRunner(_Runner):
             node = node.input[0]
         self.source = node
         node._prepare()
+        if hasattr(node, "_begin_pass"):
+            node._begin_pass()
         names = node._names()
         steps = []
         workers = [node.num_parallel_workers]
@@ -913,9 +915,21 @@ class _SampledSource(SourceDataset):
     def _labels(self):
         return None
 
+    def _begin_pass(self):
+        """A new iterator starts (0.1's DistributedSampler.create() counted these)."""
+        self._pass = getattr(self, "_pass", 0) + 1
+        self._pass_epoch = 0
+
     def _epoch_indices(self, rng):
         num_rows = self._num_rows()
         limit = self._limit(num_rows)
+        if isinstance(self.sampler, samplers.DistributedSampler):
+            # Every shard (process) must draw the same permutation: derive it from the dataset seed,
+            # the iterator count and the epoch only, never from fresh entropy (as 0.1 seeded it 1, 2, ...).
+            self._pass_epoch = getattr(self, "_pass_epoch", 0) + 1
+            seed = config.get_seed()
+            rng = np.random.default_rng([0 if seed == DEFAULT_SEED else seed, getattr(self, "_pass", 1),
+                                         self._pass_epoch])
         labels = self._labels() if isinstance(self.sampler, samplers.PKSampler) else None
         ids = self.sampler._indices(num_rows, limit, rng, labels)
         if not isinstance(self.sampler, (samplers.PKSampler, samplers.WeightedRandomSampler,
