@@ -114,7 +114,7 @@ def test_Dataset_repeat_before_batch_batches_across_epochs(caplog):
     assert ds.MnistDataset(MNIST).repeat(2).batch(10).get_dataset_size() == 7  # 0.1: one epoch's batches
 
 
-def test_Dataset_repeat_forever_and_count_checks():
+def test_RepeatDataset_forever_and_count_checks():
     d = gen(2).repeat()
     assert d.get_repeat_count() == -1
     it = iter(d)
@@ -128,7 +128,7 @@ def test_Dataset_repeat_forever_and_count_checks():
         list(ds.GeneratorDataset(lambda: iter(()), ["x"]).repeat())
 
 
-def test_Dataset_shuffle_is_a_permutation_each_epoch_and_seeded():
+def test_ShuffleDataset_is_a_permutation_each_epoch_and_seeded():
     ds.config.set_seed(11)
     try:
         d = ds.MnistDataset(MNIST, shuffle=False).shuffle(20).repeat(2)
@@ -146,32 +146,75 @@ def test_Dataset_shuffle_is_a_permutation_each_epoch_and_seeded():
         gen(3).shuffle(2.0)
 
 
-def test_Dataset_zip_rename_project():
+def test_zip_function_checks_and_columns():
     a, b = gen(3, ("a",)), gen(2, ("b",))
     z = ds.zip((a, b))
     assert z.create_dict_iterator().column_names() == ["a", "b"] and len(list(z)) == 2
-    assert a.zip(b.rename("b", "c")).create_dict_iterator().column_names() == ["a", "c"]
     with pytest.raises(RuntimeError, match="appears twice"):
         list(ds.zip((gen(1), gen(1))))
     with pytest.raises(ValueError):
         ds.zip((a,))
     with pytest.raises(TypeError):
         ds.zip([a, b])
-    p = gen(2, ("a", "b")).project(["b", "a"])
-    assert p.create_dict_iterator().column_names() == ["b", "a"]
+
+
+def test_ZipDataset_method_and_size_is_the_shortest():
+    a, b = gen(3, ("a",)), gen(2, ("b",))
+    z = a.zip(b)
+    assert isinstance(z, de.ZipDataset) and z.get_dataset_size() == 2
     assert ds.MnistDataset(MNIST, num_samples=5).zip(ds.MnistDataset(MNIST).rename(
         ["image", "label"], ["i2", "l2"])).get_dataset_size() == 5
+    with pytest.raises(ValueError):
+        a.zip([b])
 
 
-def test_Dataset_iterators_tuple_dict_get_next():
+def test_RenameDataset_renames_in_place():
+    d = gen(2, ("a", "b")).rename(["b", "a"], ["B", "A"])
+    assert d.create_dict_iterator().column_names() == ["A", "B"]
+    assert [int(v) for v in next(iter(d))] == [0, 0]
+    with pytest.raises(ValueError):
+        gen(1).rename(["x"], ["y", "z"])
+    with pytest.raises(RuntimeError, match="appears twice"):
+        list(gen(1, ("a", "b")).rename("a", "b"))
+
+
+def test_ProjectDataset_selects_and_orders_columns():
+    p = gen(2, ("a", "b", "c")).project(["c", "a"])
+    assert p.create_dict_iterator().column_names() == ["c", "a"]
+    assert [[int(v) for v in r] for r in p] == [[0, 0], [3, 1]]
+    with pytest.raises(ValueError):
+        gen(1).project(None)
+
+
+def test_TupleIterator_rows_columns_and_get_next():
     d = gen(2, ("a", "b"))
     it = d.create_tuple_iterator(columns=["b"])
     assert [r[0].tolist() for r in it] == [0, 2]
-    it = d.create_dict_iterator()
-    assert it.get_next() == {"a": 0, "b": 0} and it.get_next() == {"a": 1, "b": 2}
-    assert it.get_next() == {} and it.get_next() == {}
     rows = list(d)
     assert isinstance(rows[0], list) and all(isinstance(v, np.ndarray) for v in rows[0])
+    it = d.create_tuple_iterator()
+    assert len(it.get_next()) == 2 and len(it.get_next()) == 2 and it.get_next() == []
+    assert it.get_dataset_size() == 2 and it.get_batch_size() == 1 and it.get_repeat_count() == 1
+
+
+def test_DictIterator_get_next_until_empty():
+    it = gen(2, ("a", "b")).create_dict_iterator()
+    assert it.get_next() == {"a": 0, "b": 0} and it.get_next() == {"a": 1, "b": 2}
+    assert it.get_next() == {} and it.get_next() == {}
+    it.stop()
+
+
+def test_SourceDataset_and_DatasetOp_defaults():
+    src = ds.MnistDataset(MNIST)
+    assert isinstance(src, de.SourceDataset) and not isinstance(src, de.DatasetOp)
+    assert src.get_batch_size() == 1 and src.get_repeat_count() == 1 and src.num_classes() is None
+
+
+def test_DatasetOp_links_to_its_input():
+    src = ds.MnistDataset(MNIST)
+    op = src.map(input_columns="label", operations=abs)
+    assert isinstance(op, de.DatasetOp) and op.get_dataset_size() == 64
+    assert op.input == [src] and src.output == [op]
 
 
 def test_Dataset_output_shapes_types_and_reset():
@@ -257,9 +300,3 @@ def test_ConfigurationManager_defaults_checks_and_load(tmp_path):
     assert "ParallelOp workers" in str(c)
 
 
-def test_TypeCastOp_and_DataType():
-    import msnn._c_dataengine as cde
-    assert cde.TypeCastOp("int32")(np.array([1, 2], np.int64)).dtype == np.int32
-    assert cde.DataType("float16").to_numpy() == np.float16
-    with pytest.raises(TypeError):
-        cde.DataType("complex64")

@@ -48,6 +48,13 @@ def test_RandomSampler_permutation_and_replacement():
         ds.RandomSampler(num_samples=0)
 
 
+def test_SubsetRandomSampler_order_is_random_each_epoch():
+    s = ds.SubsetRandomSampler([3, 1, 2, 0, 7])
+    orders = {tuple(s._indices(8, 8, np.random.default_rng(k))) for k in range(6)}
+    assert all(sorted(o) == [0, 1, 2, 3, 7] for o in orders) and len(orders) > 1
+    assert ds.SubsetRandomSampler(4).indices == [4]
+
+
 def test_SequentialSampler_and_SubsetRandomSampler_on_a_source():
     d = ds.MnistDataset(MNIST, sampler=ds.SequentialSampler())
     assert d.get_dataset_size() == 64
