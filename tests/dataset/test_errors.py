@@ -277,3 +277,36 @@ def test_BatchDataset_fused_runner_gives_the_unfused_rows(monkeypatch):
         np.testing.assert_array_equal(a[0], b[0])
         np.testing.assert_array_equal(a[1], b[1])
     assert fused[0][0].shape == (6, 14, 14, 1)
+
+
+def test_BatchDataset_uses_op_batch_methods_with_the_same_values(monkeypatch):
+    calls = []
+
+    class Scale:
+        def __call__(self, img):
+            return img.astype(np.float32) * 2
+
+        def batch(self, imgs):
+            calls.append(imgs.shape)
+            return imgs.astype(np.float32) * 2
+
+    def pipe():
+        d = ds.MnistDataset(MNIST, shuffle=False).map(input_columns="image", operations=[
+            lambda x: x[::2], Scale(), np.transpose])
+        return d.batch(10)
+
+    fused = list(pipe())
+    assert calls and calls[0] == (10, 14, 28, 1)
+    monkeypatch.setattr(de, "_fusable", lambda node: None)
+    plain = list(pipe())
+    for a, b in zip(fused, plain):
+        np.testing.assert_array_equal(a[0], b[0])
+    assert fused[-1][0].shape == (4, 1, 28, 14)
+
+    class Bad(Scale):
+        def batch(self, imgs):
+            raise ValueError("needs <N,H,W,3>")
+
+    monkeypatch.undo()
+    with pytest.raises(RuntimeError, match="the operation Bad failed: ValueError: needs <N,H,W,3>"):
+        list(ds.MnistDataset(MNIST).map(input_columns="image", operations=Bad()).batch(4))

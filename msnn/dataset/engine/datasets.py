@@ -223,6 +223,10 @@ class _WorkerError:
         self.message = f"{type(err).__name__}: {err}" if not isinstance(err, RuntimeError) else str(err)
 
 
+# Blocks from this size travel from the workers as torch tensors in shared memory; smaller ones are
+# pickled through the pipe (receiving a shared-memory block costs a round trip to the worker,
+# ~1-3 ms while it computes, more than piping a few MB).
+_SHM_BYTES = 4 << 20
 _TORCH_OK = {np.dtype(t) for t in (np.uint8, np.int8, np.int16, np.int32, np.int64, np.float16, np.float32,
                                     np.float64, np.bool_)}
 
@@ -240,7 +244,7 @@ class _Chunk:
             if all(isinstance(a, np.ndarray) and a.shape == first.shape and a.dtype == first.dtype for a in c):
                 block = np.stack(c)
                 # large blocks travel as torch tensors: shared memory instead of a pickle through a pipe
-                cols.append(torch.from_numpy(block) if block.nbytes >= 65536 and block.dtype in _TORCH_OK
+                cols.append(torch.from_numpy(block) if block.nbytes >= _SHM_BYTES and block.dtype in _TORCH_OK
                             else block)
             else:
                 cols.append(list(c))
@@ -513,6 +517,56 @@ class _BatchRunner(_Runner):
         self.epoch_no += 1
 
 
+def _batchable(op):
+    return callable(getattr(op, "batch", None))
+
+
+def _as_list(col):
+    return list(col) if isinstance(col, np.ndarray) else col
+
+
+def _run_batch(fn, batch, names):
+    """Read, map and stack the rows ``batch``: the finished batch as one array per column.
+
+    An operation with a ``batch`` method (``op.batch(stacked <N,...> array) -> stacked array``, the
+    same values as calling ``op`` on each row) is called once on the stacked column; the others are
+    called row by row. The result is the same as mapping each row, then stacking.
+    """
+    steps = fn.steps
+    if not any(isinstance(s, _MapStep1) and any(_batchable(op) for op in s.ops) for s in steps):
+        rows = [fn(i) for i in batch]
+        return [_stack(list(c), n) for c, n in builtins.zip(builtins.zip(*rows), names)]
+    rows = [fn.source._read(i) for i in batch]  # pylint: disable=protected-access
+    cols = [list(c) for c in builtins.zip(*rows)]
+    for step in steps:
+        if isinstance(step, _MapStep1):
+            i = step.in_idx[0]
+            col = cols[i]
+            for op in step.ops:
+                if _batchable(op):
+                    if not isinstance(col, np.ndarray):
+                        col = _stack(col, step.in_cols[0])
+                    try:
+                        out = op.batch(col)
+                    except Exception as err:
+                        raise RuntimeError(f"{step.where}: the operation {_op_name(op)} failed: "
+                                           f"{type(err).__name__}: {err}") from err
+                    if not isinstance(out, np.ndarray) or len(out) != len(col):
+                        raise RuntimeError(f"{step.where}: {_op_name(op)}.batch returned {type(out).__name__} "
+                                           f"for a batch of {len(col)}; it must return a stacked numpy array.")
+                    col = out
+                else:
+                    one = _MapStep1([op], [0], step.in_cols, 1, True, None, None)
+                    col = [one((v,))[0] for v in _as_list(col)]
+            cols[i] = col
+        elif isinstance(step, _ProjectStep):
+            cols = [cols[k] for k in step.idx]
+        else:
+            rows = [step(r) for r in builtins.zip(*[_as_list(c) for c in cols])]
+            cols = [list(c) for c in builtins.zip(*rows)]
+    return [c if isinstance(c, np.ndarray) else _stack(c, n) for c, n in builtins.zip(cols, names)]
+
+
 class _BatchTask(torch.utils.data.Dataset):
     """Worker task of the fused runner: read, map and stack the rows of one batch."""
 
@@ -523,13 +577,8 @@ class _BatchTask(torch.utils.data.Dataset):
 
     def __getitem__(self, batch):
         try:
-            rows = [self.fn(i) for i in batch]
-            cols = []
-            for c, name in builtins.zip(builtins.zip(*rows), self.names):
-                block = _stack(list(c), name)
-                cols.append(torch.from_numpy(block) if block.nbytes >= 65536 and block.dtype in _TORCH_OK
-                            else block)
-            return cols
+            cols = _run_batch(self.fn, batch, self.names)
+            return [torch.from_numpy(c) if c.nbytes >= _SHM_BYTES and c.dtype in _TORCH_OK else c for c in cols]
         except Exception as err:  # carried to the caller, raised there
             return _WorkerError(err)
 
@@ -563,8 +612,7 @@ class _FusedBatchRunner(_Runner):
         if chain.workers <= 1 or len(order) < WORKER_MIN_ROWS:
             fn, names = chain.fn, self.names
             for b in batches:
-                rows = [fn(i) for i in b]
-                yield tuple(_stack(list(c), n) for c, n in builtins.zip(builtins.zip(*rows), names))
+                yield tuple(_run_batch(fn, b, names))
             return
         key = [int(rng.integers(2 ** 31)), chain.epoch_no]
         prefetch = max(2, -(-config.get_prefetch_size() // bs))
