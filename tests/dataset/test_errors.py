@@ -246,6 +246,8 @@ def test_MapDataset_random_ops_get_distinct_streams_per_worker(monkeypatch):
         input_columns="label", operations=Noise(), num_parallel_workers=2)
     vals = [float(r[1]) for r in d]
     assert len(set(vals)) == 64  # the two workers (32 rows each) did not repeat each other's draws
+    twice = [float(r[1]) for r in d.repeat(2)]  # the workers persist across epochs: streams go on
+    assert len(set(twice)) == 128
 
 
 def test_tfrecord_format_helpers_round_trip():

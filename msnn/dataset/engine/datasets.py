@@ -339,6 +339,7 @@ class _ChainRunner(_Runner):
         self.workers = max(_workers(w) for w in workers)
         self.seq = run.child()
         self.epoch_no = 0
+        self.pool = None
 
     def epoch(self):
         rng = _new_rng(self.seq)
@@ -350,16 +351,44 @@ class _ChainRunner(_Runner):
                 yield fn(i)
             return
         chunks = [idx[k:k + CHUNK_ROWS] for k in range(0, len(idx), CHUNK_ROWS)]
-        key = [int(rng.integers(2 ** 31)), self.epoch_no]
-        prefetch = max(2, -(-config.get_prefetch_size() // CHUNK_ROWS))
-        loader = torch.utils.data.DataLoader(
-            _ChunkDataset(self.fn, key), batch_size=None, sampler=chunks, num_workers=self.workers,
-            collate_fn=_no_collate, prefetch_factor=prefetch, worker_init_fn=_worker_init,
-            multiprocessing_context=_MP_CONTEXT)
-        for res in loader:
+        if self.pool is None:
+            key = [int(rng.integers(2 ** 31)), self.epoch_no]
+            self.pool = _WorkerPool(_ChunkDataset(self.fn, key), self.workers, CHUNK_ROWS)
+        for res in self.pool.run(chunks):
             if isinstance(res, _WorkerError):
                 raise RuntimeError(res.message)
             yield from res.rows()
+
+
+class _EpochTasks(torch.utils.data.Sampler):
+    """The tasks of the current epoch (replaced each epoch; the workers stay)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tasks = []
+
+    def __iter__(self):
+        return iter(self.tasks)
+
+    def __len__(self):
+        return len(self.tasks)
+
+
+class _WorkerPool:
+    """Worker processes of one iterator, kept across its epochs (persistent DataLoader workers):
+    no fork per epoch, and random operations keep drawing from their per-worker streams."""
+
+    def __init__(self, task, workers, rows_per_task):
+        self.tasks = _EpochTasks()
+        prefetch = max(2, -(-config.get_prefetch_size() // rows_per_task))
+        self.loader = torch.utils.data.DataLoader(
+            task, batch_size=None, sampler=self.tasks, num_workers=workers, collate_fn=_no_collate,
+            prefetch_factor=prefetch, worker_init_fn=_worker_init, persistent_workers=True,
+            multiprocessing_context=_MP_CONTEXT)
+
+    def run(self, tasks):
+        self.tasks.tasks = tasks
+        return iter(self.loader)
 
 
 # Workers are forked: map operations (lambdas included) need no pickling.
@@ -614,13 +643,10 @@ class _FusedBatchRunner(_Runner):
             for b in batches:
                 yield tuple(_run_batch(fn, b, names))
             return
-        key = [int(rng.integers(2 ** 31)), chain.epoch_no]
-        prefetch = max(2, -(-config.get_prefetch_size() // bs))
-        loader = torch.utils.data.DataLoader(
-            _BatchTask(chain.fn, self.names, key), batch_size=None, sampler=batches, num_workers=chain.workers,
-            collate_fn=_no_collate, prefetch_factor=prefetch, worker_init_fn=_worker_init,
-            multiprocessing_context=_MP_CONTEXT)
-        for res in loader:
+        if chain.pool is None:
+            key = [int(rng.integers(2 ** 31)), chain.epoch_no]
+            chain.pool = _WorkerPool(_BatchTask(chain.fn, self.names, key), chain.workers, bs)
+        for res in chain.pool.run(batches):
             if isinstance(res, _WorkerError):
                 raise RuntimeError(res.message)
             yield tuple(c.numpy() if isinstance(c, torch.Tensor) else c for c in res)
