@@ -6,13 +6,17 @@ per named column.
 
 How it runs (msnn): each iteration opens a *runner* per node. The row-wise part directly above a
 random-access source (the source, then any ``map``/``project``/``rename``) runs in
-``torch.utils.data.DataLoader`` worker processes when the pipeline asks for more than one
-parallel worker: the source's sampler order of an epoch is cut into chunks of rows, each chunk is
-read and mapped in a worker, and chunks come back in order (so a seed gives the same rows
-whatever the number of workers) with ``prefetch_size`` rows in flight. ``shuffle``, ``batch``,
-``repeat`` and ``zip`` run in the calling process. Small epochs (under 512 rows) run in the calling
-process. A worker that raises surfaces as a ``RuntimeError`` in the caller naming the operation,
-the columns and the original error.
+``torch.utils.data.DataLoader`` worker processes (forked, kept for all the epochs of one iterator)
+when the pipeline asks for more than one parallel worker; small epochs (under 512 rows) run in the
+calling process. Tasks come back in order, so a seed gives the same rows whatever the number of
+workers. When a ``batch`` (int size, no per_batch_map) sits on that part, possibly through
+``shuffle`` nodes, the shuffle buffers run on the row indices (their order does not depend on the
+rows) and each worker task builds one whole batch; an operation with a ``batch`` method
+(``op.batch(stacked array) -> stacked array``, the same values as one row at a time) is then called
+once per batch. ``shuffle``/``batch``/``repeat``/``zip`` otherwise run in the calling process.
+Up to ``config.get_prefetch_size()`` rows per worker are computed ahead. Random operations get a
+distinct stream per worker. A worker that raises surfaces as a ``RuntimeError`` in the caller,
+naming the operation, the columns and the original error.
 
 Size semantics are MindSpore 0.1's (``train.Model`` relies on them): ``get_dataset_size()`` is
 the number of rows (batches after ``batch``) of ONE epoch, before ``repeat``;
