@@ -11,8 +11,7 @@ The files come from ``tools/make_dataset_files.py --full --repeat 42`` (60396 MN
 training images, 2x30198 CIFAR records); the bench writes them to --data when missing.
 
 Three implementations of the same pipeline, each timed over whole epochs, in this process:
-  msnn   -- msnn.dataset with the transforms of msnn.dataset.transforms (or, when that package is
-            not there yet, the STAND-IN numpy transforms below, clearly reported as such);
+  msnn   -- msnn.dataset with the transforms of msnn.dataset.transforms;
   torch  -- a torch.utils.data.Dataset over the same arrays with the same per-image transforms,
             DataLoader(batch_size=32, shuffle=True, num_workers=W, drop_last=True);
   ms     -- MindSpore 2.10 (--mindspore, run this file with the oracle's python): its C++ engine.
@@ -32,106 +31,14 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-# ------------------------------------------------------------------ STAND-IN transforms
-# Used only when msnn.dataset.transforms is not available (the dataset-vision work lands
-# separately). They compute what 0.1's C++ ops compute, in plain numpy, per image.
-
-class _StandInResize:
-    """STAND-IN for vision.c_transforms.Resize((h, w)) bilinear (half-pixel centres), uint8 HWC:
-    two small interpolation matrices, out = Ry @ img @ Rx^T per channel."""
-
-    def __init__(self, size):
-        self.size = size
-        self._cache = {}
-
-    @staticmethod
-    def _matrix(n_in, n_out):
-        pos = np.clip((np.arange(n_out) + 0.5) * n_in / n_out - 0.5, 0, n_in - 1)
-        i0 = np.floor(pos).astype(np.int64)
-        i1 = np.minimum(i0 + 1, n_in - 1)
-        w = (pos - i0).astype(np.float32)
-        m = np.zeros((n_out, n_in), np.float32)
-        m[np.arange(n_out), i0] += 1 - w
-        m[np.arange(n_out), i1] += w
-        return m
-
-    def __call__(self, img):
-        key = img.shape[:2]
-        if key not in self._cache:
-            self._cache[key] = (self._matrix(key[0], self.size[0]), self._matrix(key[1], self.size[1]).T.copy())
-        ry, rxt = self._cache[key]
-        f = img.astype(np.float32).transpose(2, 0, 1)
-        out = np.matmul(np.matmul(ry, f), rxt)  # (C, oh, ow)
-        out += 0.5
-        np.clip(out, 0, 255, out=out)
-        return out.astype(np.uint8).transpose(1, 2, 0)
-
-
-class _StandInRescale:
-    def __init__(self, rescale, shift):
-        self.rescale, self.shift = np.float32(rescale), np.float32(shift)
-
-    def __call__(self, img):
-        return img.astype(np.float32) * self.rescale + self.shift
-
-
-class _StandInNormalize:
-    def __init__(self, mean, std):
-        self.mean, self.std = np.array(mean, np.float32), np.array(std, np.float32)
-
-    def __call__(self, img):
-        return (img - self.mean) / self.std
-
-
-class _StandInHWC2CHW:
-    def __call__(self, img):
-        return np.ascontiguousarray(img.transpose(2, 0, 1))
-
-
-class _StandInTypeCast:
-    def __init__(self, dtype):
-        self.dtype = dtype
-
-    def __call__(self, x):
-        return x.astype(self.dtype)
-
-
-class _StandInRandomCrop:
-    def __init__(self, size, padding):
-        self.size, self.padding = size, padding
-        self.rng = np.random.default_rng()
-
-    def __call__(self, img):
-        t, b, l, r = self.padding
-        p = np.pad(img, ((t, b), (l, r), (0, 0)))
-        y = self.rng.integers(0, p.shape[0] - self.size[0] + 1)
-        x = self.rng.integers(0, p.shape[1] - self.size[1] + 1)
-        return p[y:y + self.size[0], x:x + self.size[1]]
-
-
-class _StandInRandomHorizontalFlip:
-    def __init__(self, prob=0.5):
-        self.prob = prob
-        self.rng = np.random.default_rng()
-
-    def __call__(self, img):
-        return img[:, ::-1] if self.rng.random() < self.prob else img
-
-
 def transforms():
-    """(namespace of transform classes, 'msnn' | 'STAND-IN numpy')."""
-    try:
-        import msnn.dataset.transforms.vision.c_transforms as CV  # pylint: disable=import-outside-toplevel
-        import msnn.dataset.transforms.c_transforms as C  # pylint: disable=import-outside-toplevel
-        import msnn  # pylint: disable=import-outside-toplevel
-        return dict(Resize=CV.Resize, Rescale=CV.Rescale, Normalize=CV.Normalize, HWC2CHW=CV.HWC2CHW,
-                    RandomCrop=CV.RandomCrop, RandomHorizontalFlip=CV.RandomHorizontalFlip,
-                    TypeCast=lambda: C.TypeCast(msnn.int32)), "msnn"
-    except ImportError:
-        return dict(Resize=_StandInResize, Rescale=_StandInRescale, Normalize=_StandInNormalize,
-                    HWC2CHW=_StandInHWC2CHW, RandomCrop=_StandInRandomCrop,
-                    RandomHorizontalFlip=_StandInRandomHorizontalFlip,
-                    TypeCast=lambda: _StandInTypeCast(np.int32)), "STAND-IN numpy"
+    """The transform classes of msnn.dataset.transforms, by name."""
+    import msnn.dataset.transforms.vision.c_transforms as CV  # pylint: disable=import-outside-toplevel
+    import msnn.dataset.transforms.c_transforms as C  # pylint: disable=import-outside-toplevel
+    import msnn  # pylint: disable=import-outside-toplevel
+    return dict(Resize=CV.Resize, Rescale=CV.Rescale, Normalize=CV.Normalize, HWC2CHW=CV.HWC2CHW,
+                RandomCrop=CV.RandomCrop, RandomHorizontalFlip=CV.RandomHorizontalFlip,
+                TypeCast=lambda: C.TypeCast(msnn.int32))
 
 
 def lenet_ops(T):
@@ -248,9 +155,9 @@ def waits(make, step_s, batches=200):
 def run_msnn(args):
     sys.path.insert(0, ROOT)
     import msnn.dataset as ds  # pylint: disable=import-outside-toplevel
-    T, kind = transforms()
+    T = transforms()
     limit = args.limit
-    print(f"transforms: {kind}; workers: {args.workers}; cpus: {os.cpu_count()}")
+    print(f"msnn.dataset with msnn.dataset.transforms; workers: {args.workers}; cpus: {os.cpu_count()}")
     for name in args.only.split(","):
         ips, n, icpu = timed(lambda: msnn_pipeline(ds, name, args.data, args.workers, T, limit), args.epochs)
         tps, _, tcpu = timed(lambda: torch_loader(name, args.data, args.workers, T, limit), args.epochs)
