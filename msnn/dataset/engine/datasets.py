@@ -554,6 +554,17 @@ def _batchable(op):
     return callable(getattr(op, "batch", None))
 
 
+# An operation's batch() is used on stacked columns up to this size (small images: one call instead
+# of N); larger columns run row by row, which is as fast and keeps each row in cache.
+BATCH_OP_BYTES = 1 << 20
+
+
+def _nbytes(col):
+    if isinstance(col, np.ndarray):
+        return col.nbytes
+    return sum(getattr(v, "nbytes", 0) for v in col)
+
+
 def _as_list(col):
     return list(col) if isinstance(col, np.ndarray) else col
 
@@ -562,8 +573,8 @@ def _run_batch(fn, batch, names):
     """Read, map and stack the rows ``batch``: the finished batch as one array per column.
 
     An operation with a ``batch`` method (``op.batch(stacked <N,...> array) -> stacked array``, the
-    same values as calling ``op`` on each row) is called once on the stacked column; the others are
-    called row by row. The result is the same as mapping each row, then stacking.
+    same values as calling ``op`` on each row) is called once on the stacked column when that column
+    holds at most ``BATCH_OP_BYTES``; the others are called row by row. The result is the same as mapping each row, then stacking.
     """
     steps = fn.steps
     if not any(isinstance(s, _MapStep1) and any(_batchable(op) for op in s.ops) for s in steps):
@@ -575,22 +586,25 @@ def _run_batch(fn, batch, names):
         if isinstance(step, _MapStep1):
             i = step.in_idx[0]
             col = cols[i]
-            for op in step.ops:
-                if _batchable(op):
-                    if not isinstance(col, np.ndarray):
-                        col = _stack(col, step.in_cols[0])
-                    try:
-                        out = op.batch(col)
-                    except Exception as err:
-                        raise RuntimeError(f"{step.where}: the operation {_op_name(op)} failed: "
-                                           f"{type(err).__name__}: {err}") from err
-                    if not isinstance(out, np.ndarray) or len(out) != len(col):
-                        raise RuntimeError(f"{step.where}: {_op_name(op)}.batch returned {type(out).__name__} "
-                                           f"for a batch of {len(col)}; it must return a stacked numpy array.")
-                    col = out
-                else:
-                    one = _MapStep1([op], [0], step.in_cols, 1, True, None, None)
-                    col = [one((v,))[0] for v in _as_list(col)]
+            ops = step.ops
+            for k, op in enumerate(ops):
+                if not (_batchable(op) and _nbytes(col) <= BATCH_OP_BYTES):
+                    # the remaining operations run row by row, each row through all of them while
+                    # it is in cache
+                    rest = _MapStep1(ops[k:], [0], step.in_cols, 1, True, None, None)
+                    col = [rest((v,))[0] for v in _as_list(col)]
+                    break
+                if not isinstance(col, np.ndarray):
+                    col = _stack(col, step.in_cols[0])
+                try:
+                    out = op.batch(col)
+                except Exception as err:
+                    raise RuntimeError(f"{step.where}: the operation {_op_name(op)} failed: "
+                                       f"{type(err).__name__}: {err}") from err
+                if not isinstance(out, np.ndarray) or len(out) != len(col):
+                    raise RuntimeError(f"{step.where}: {_op_name(op)}.batch returned {type(out).__name__} "
+                                       f"for a batch of {len(col)}; it must return a stacked numpy array.")
+                col = out
             cols[i] = col
         elif isinstance(step, _ProjectStep):
             cols = [cols[k] for k in step.idx]
