@@ -381,14 +381,14 @@ def image_folder_list(cls_name, directory, extensions, class_indexing):
     folders = [p for p in _listdir(cls_name, directory) if os.path.isdir(p)]
     if class_indexing:
         folders = [p for p in folders if os.path.basename(p) in class_indexing]
-    exts = None if not extensions else {e.lower() for e in extensions}
+    exts = None if not extensions else set(extensions)  # compared as given (0.1: '.JPEG' != '.jpeg')
     out = []
     for rank, folder in enumerate(folders):
         label = class_indexing[os.path.basename(folder)] if class_indexing else rank
         for path in _listdir(cls_name, folder):
             if not os.path.isfile(path):
                 continue
-            if exts is not None and os.path.splitext(path)[1].lower() not in exts:
+            if exts is not None and os.path.splitext(path)[1] not in exts:
                 continue
             out.append((path, label))
     if not out:

@@ -868,6 +868,8 @@ class Dataset:
         with ``DataLoader(data.to_torch(), batch_size=None)``: the pipeline batches, runs its own
         worker processes and prefetches. Under ``DataLoader(num_workers=n)`` each loader worker
         yields every n-th row (no row is duplicated, but every worker runs the whole pipeline).
+        For a CUDA training loop, ``DataLoader(data.to_torch(), batch_size=None, pin_memory=True)``
+        hands over page-locked batches.
 
         Examples:
             >>> import numpy as np
