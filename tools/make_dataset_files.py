@@ -21,6 +21,7 @@ import struct
 import sys
 
 import numpy as np
+import torch
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -37,10 +38,19 @@ def grey(x):
     return (x.astype(np.uint32) * 255 // 16).astype(np.uint8)
 
 
-def mnist_images(x):
-    big = np.kron(grey(x), np.ones((3, 3), np.uint8))  # (N, 24, 24)
+def mnist_images(x, smooth=False, shift=(0, 0)):
+    """28x28 MNIST-style images. ``smooth`` (the --full sets): bilinear 8->24 upscaling thresholded at
+    half intensity, which survives MnistDataset's binarisation (every non-zero pixel becomes 255)
+    better than blocks of grey; ``shift`` moves the digit inside its 2-pixel border."""
+    if smooth:
+        up = torch.nn.functional.interpolate(torch.from_numpy(x.astype(np.float32))[:, None] / 16.0,
+                                             size=(24, 24), mode="bilinear", align_corners=False)
+        big = np.where(up[:, 0].numpy() >= 0.5, 255, 0).astype(np.uint8)
+    else:
+        big = np.kron(grey(x), np.ones((3, 3), np.uint8))  # (N, 24, 24)
     out = np.zeros((len(x), 28, 28), np.uint8)
-    out[:, 2:26, 2:26] = big
+    dy, dx = shift
+    out[:, 2 + dy:26 + dy, 2 + dx:26 + dx] = big
     return out
 
 
@@ -49,9 +59,9 @@ def cifar_images(x):
     return np.stack([g, g.transpose(0, 2, 1), 255 - g], axis=1)  # (N, 3, 32, 32) CHW
 
 
-def write_mnist(directory, prefix, x, y):
+def write_mnist(directory, prefix, x, y, images=None):
     os.makedirs(directory, exist_ok=True)
-    images = mnist_images(x)
+    images = mnist_images(x) if images is None else images
     with open(os.path.join(directory, f"{prefix}-images-idx3-ubyte"), "wb") as f:
         f.write(struct.pack(">IIII", 2051, len(x), 28, 28) + images.tobytes())
     with open(os.path.join(directory, f"{prefix}-labels-idx1-ubyte"), "wb") as f:
@@ -145,11 +155,17 @@ def small(out):
     write_imagefolder(os.path.join(out, "imagefolder"), xtr[:4], np.array([0, 0, 1, 1]))
 
 
+_SHIFTS = [(0, 0), (1, 0), (0, 1), (-1, 0), (0, -1), (1, 1), (-1, -1), (1, -1), (-1, 1), (2, 0), (0, 2),
+           (-2, 0), (0, -2)]
+
+
 def full(out, repeat):
-    xtr, ytr, xte, yte = load_digits()
-    xtr, ytr = np.concatenate([xtr] * repeat), np.concatenate([ytr] * repeat)
-    write_mnist(os.path.join(out, "MNIST_Data", "train"), "train", xtr, ytr)
-    write_mnist(os.path.join(out, "MNIST_Data", "test"), "t10k", xte, yte)
+    xtr0, ytr0, xte, yte = load_digits()
+    xtr, ytr = np.concatenate([xtr0] * repeat), np.concatenate([ytr0] * repeat)
+    # MNIST: each repetition of the training digits is shifted differently (a real augmentation)
+    train_images = np.concatenate([mnist_images(xtr0, True, _SHIFTS[r % len(_SHIFTS)]) for r in range(repeat)])
+    write_mnist(os.path.join(out, "MNIST_Data", "train"), "train", xtr, ytr, train_images)
+    write_mnist(os.path.join(out, "MNIST_Data", "test"), "t10k", xte, yte, mnist_images(xte, True))
     tr = os.path.join(out, "cifar-10-batches-bin")
     half = len(xtr) // 2
     write_cifar10(os.path.join(tr, "data_batch_1.bin"), xtr[:half], ytr[:half])
