@@ -1,0 +1,132 @@
+"""Run MindSpore 0.1's own example/ scripts, unmodified, on msnn (a conformance check, not a test).
+
+The scripts are MindSpore's: they are read from a 0.1.0-alpha source tree the user fetched, never
+copied into this project. This tool writes the data they read (MNIST-idx and CIFAR-10-binary files
+made from the digits in examples/data, ``tools/make_dataset_files.py``), runs each ``train.py`` and
+``eval.py`` with ``python -m msnn`` in a scratch copy of its example directory, and prints one line
+per run (return code, seconds, the last lines of output).
+
+    git --git-dir=<mirror of the 0.1 source> archive 576a73b4 example | tar -x -C /tmp/ms01
+    python tools/run_v01_examples.py /tmp/ms01 [--only lenet,alexnet] [--quick] [--device_target CPU]
+
+``--quick`` writes a few hundred images instead of every digit, so each example runs its configured
+number of epochs in seconds to minutes instead of hours. ``easydict`` (imported by the examples'
+config files) is replaced by a four-line stand-in when it is not installed.
+"""
+import argparse
+import glob
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+_EASYDICT = '''class EasyDict(dict):
+    def __getattr__(self, name):
+        return self[name]
+    __setattr__ = dict.__setitem__
+'''
+
+
+def _env(stub_dir, extra=None):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, stub_dir, os.environ.get("PYTHONPATH", "")]),
+               DEVICE_ID="0", DEVICE_NUM="1", RANK_ID="0", RANK_SIZE="1")
+    env.update(extra or {})
+    return env
+
+
+def _run(name, cwd, args, env, timeout):
+    start = time.time()
+    try:
+        res = subprocess.run([sys.executable, "-m", "msnn"] + args, cwd=cwd, env=env, capture_output=True,
+                             text=True, timeout=timeout)
+        rc, out = res.returncode, (res.stdout + res.stderr).strip().splitlines()
+    except subprocess.TimeoutExpired as exc:
+        rc, out = "timeout", (exc.stdout or b"").decode(errors="replace").strip().splitlines()
+    print(f"{name:28s} rc={rc!s:8s} {time.time() - start:7.1f}s  | " + " | ".join(out[-3:])[:400], flush=True)
+    return rc == 0, out
+
+
+def _newest(pattern):
+    files = sorted(glob.glob(pattern, recursive=True), key=os.path.getmtime)
+    return files[-1] if files else ""
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("source", help="a 0.1.0-alpha source tree holding example/")
+    p.add_argument("--only", default="lenet,alexnet,resnet50,vgg16")
+    p.add_argument("--quick", action="store_true", help="small data files (seconds to minutes per example)")
+    p.add_argument("--device_target", default="CPU")
+    p.add_argument("--timeout", type=int, default=7200)
+    args = p.parse_args(argv)
+    example_root = os.path.join(args.source, "example")
+    if not os.path.isdir(example_root):
+        p.error(f"{example_root} does not exist")
+    work = tempfile.mkdtemp(prefix="msnn_v01_examples_")
+    stub = os.path.join(work, "stubs")
+    os.makedirs(stub)
+    try:
+        import easydict  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
+    except ImportError:
+        with open(os.path.join(stub, "easydict.py"), "w", encoding="utf-8") as f:
+            f.write(_EASYDICT)
+    data = os.path.join(work, "data")
+    cmd = [sys.executable, os.path.join(ROOT, "tools", "make_dataset_files.py"), "--out", data, "--full",
+           "--repeat", "1" if args.quick else "8"]
+    subprocess.run(cmd, check=True, capture_output=True)
+    if args.quick:  # keep the first 256 training images of each set
+        import numpy as np  # pylint: disable=import-outside-toplevel
+        for path in glob.glob(os.path.join(data, "cifar-10-batches-bin", "*.bin")):
+            rec = np.fromfile(path, np.uint8).reshape(-1, 3073)
+            rec[:128].tofile(path)
+    env = _env(stub)
+    dev = ["--device_target", args.device_target]
+    results = {}
+
+    def copy(example):
+        dst = os.path.join(work, example)
+        shutil.copytree(os.path.join(example_root, example), dst)
+        return dst
+
+    only = args.only.split(",")
+    if "lenet" in only:
+        d = copy("lenet_mnist")
+        ok, _ = _run("lenet_mnist/train.py", d, ["train.py", "--data_path", os.path.join(data, "MNIST_Data")] + dev,
+                     env, args.timeout)
+        ckpt = _newest(os.path.join(d, "**", "*.ckpt"))
+        results["lenet train"] = ok
+        results["lenet eval"], _ = _run("lenet_mnist/eval.py", d, ["eval.py", "--data_path", os.path.join(data, "MNIST_Data"),
+                                                               "--ckpt_path", ckpt] + dev, env, args.timeout)
+    if "alexnet" in only:
+        d = copy("alexnet_cifar10")
+        gpu = ["--device_target", "GPU"] if args.device_target == "GPU" else []  # choices are Ascend/GPU
+        results["alexnet train"], _ = _run("alexnet_cifar10/train.py", d, ["train.py", "--data_path",
+                                           os.path.join(data, "cifar-10-batches-bin"), "--ckpt_path", "ckpt"] + gpu,
+                                           env, args.timeout)
+        results["alexnet eval"], _ = _run("alexnet_cifar10/eval.py", d, ["eval.py", "--data_path",
+                                          os.path.join(data, "cifar-10-batches-bin"), "--ckpt_path",
+                                          _newest(os.path.join(d, "ckpt", "*.ckpt"))] + gpu, env, args.timeout)
+    if "resnet50" in only:
+        d = copy("resnet50_cifar10")
+        results["resnet50 train"], _ = _run("resnet50_cifar10/train.py", d, ["train.py", "--dataset_path",
+                                            os.path.join(data, "cifar-10-batches-bin")], env, args.timeout)
+        results["resnet50 eval"], _ = _run("resnet50_cifar10/eval.py", d, ["eval.py", "--dataset_path",
+                                           os.path.join(data, "cifar-10-verify-bin"), "--checkpoint_path",
+                                           _newest(os.path.join(d, "**", "*.ckpt"))], env, args.timeout)
+    if "vgg16" in only:
+        d = copy("vgg16_cifar10")
+        results["vgg16 train"], _ = _run("vgg16_cifar10/train.py", d, ["train.py", "--data_path", data] + dev,
+                                         env, args.timeout)
+        results["vgg16 eval"], _ = _run("vgg16_cifar10/eval.py", d, ["eval.py", "--data_path", data,
+                                        "--checkpoint_path", _newest(os.path.join(d, "**", "*.ckpt"))] + dev,
+                                        env, args.timeout)
+    print(f"{sum(results.values())} passed, {len(results) - sum(results.values())} failed  (work dir {work})")
+    return 0 if all(results.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
