@@ -803,7 +803,7 @@ def _env_setitem(env, key, value):
 
     Examples:
         >>> from msnn.ops import functional as F
-        >>> from msnn.ops.composite import EnvInstance
+        >>> from msnn.ops.composite.base import EnvInstance
         >>> F.env_setitem(EnvInstance(), 'k', 1)
         {'k': 1}
     """
@@ -820,7 +820,7 @@ def _env_getitem(env, key, default):
 
     Examples:
         >>> from msnn.ops import functional as F
-        >>> from msnn.ops.composite import EnvInstance
+        >>> from msnn.ops.composite.base import EnvInstance
         >>> F.env_getitem(EnvInstance({'k': 1}), 'k', 0), F.env_getitem(EnvInstance(), 'k', 0)
         (1, 0)
     """
@@ -835,7 +835,7 @@ def _env_add(x, y):
 
     Examples:
         >>> from msnn.ops import functional as F
-        >>> from msnn.ops.composite import EnvInstance
+        >>> from msnn.ops.composite.base import EnvInstance
         >>> F.env_add(EnvInstance({'a': 1}), EnvInstance({'a': 2, 'b': 3}))
         {'a': 3, 'b': 3}
     """

@@ -4,7 +4,7 @@ Gradients (:class:`GradOperation` and the pre-built ``grad*`` instances), type-d
 functions (:class:`MultitypeFuncGraph`), maps over sequences (:class:`HyperMap`, ``hyper_add``,
 ``zeros_like``, ``ones_like``) and ``clip_by_value``.
 """
-from .base import (GradOperation, HyperMap, MultitypeFuncGraph, EnvInstance, add_flags, core,
+from .base import (GradOperation, HyperMap, MultitypeFuncGraph, add_flags, core,
                    grad, grad_all, grad_all_with_sens, grad_by_list, grad_by_list_with_sens,
                    grad_with_sens, env_get, tail, zip_operation)
 from .clip_ops import clip_by_value

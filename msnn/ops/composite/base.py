@@ -276,7 +276,8 @@ class EnvInstance(dict):
 
     Examples:
         >>> import torch
-        >>> from msnn.ops.composite import EnvInstance, env_get
+        >>> from msnn.ops.composite import env_get
+        >>> from msnn.ops.composite.base import EnvInstance
         >>> w = torch.ones(2)
         >>> env_get(EnvInstance({id(w): torch.full((2,), 3.0)}), w).tolist()
         [3.0, 3.0]
@@ -325,7 +326,7 @@ def type_names(value):
 
     Examples:
         >>> import torch
-        >>> from msnn.ops.composite import type_names
+        >>> from msnn.ops.composite.base import type_names
         >>> type_names(torch.ones(1)), type_names(True), type_names(2.0), type_names((1,))
         (('Tensor',), ('Bool', 'Number'), ('Float', 'Number'), ('Tuple',))
     """
