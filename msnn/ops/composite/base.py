@@ -130,7 +130,7 @@ class _GradFn:
         if not op.get_all and not op.get_by_list and not args:
             V.fail(op.name, "inputs", "at least one input to differentiate with respect to", "no inputs")
         from ... import cell as _cell  # pylint: disable=import-outside-toplevel
-        top = not _cell._in_call
+        top = not getattr(_cell._call_state, "active", False)
         nested = any(isinstance(a, torch.Tensor) and a.requires_grad for a in args) or (
             isinstance(sens, torch.Tensor) and sens.requires_grad)
         if op.get_all:
