@@ -205,12 +205,25 @@ def test_MultitypeFuncGraph():
     kind, value = add(_t([1.0]), _t([2.0]))
     assert kind == 'tensor' and value.tolist() == [3.0]
     assert add((1,), (2,)) == ('tuple', (1, 2))
-    with pytest.raises(ValueError, match="'add'.*no overload.*String, Int"):
+    with pytest.raises(ValueError, match="'add'.*no overload.*String, Int32"):
         add('a', 1)
     with pytest.raises(ValueError, match="already registered"):
         add.register("Number", "Number")
     with pytest.raises(TypeError, match="type_names"):
         add.register(int)
+
+
+def test_MultitypeFuncGraph_sized_number_types():
+    add = C.MultitypeFuncGraph('add')
+    add.register("Int32", "Int32")(lambda x, y: ('int32', x + y))
+    add.register("Float32", "Float32")(lambda x, y: ('float32', x + y))
+    add.register("Float16", "Number")(lambda x, y: ('float16', x + y))
+    add.register("Int", "Int")(lambda x, y: ('int', x + y))
+    assert add(1, 2) == ('int32', 3) and add(0.5, 0.25) == ('float32', 0.75)
+    assert add(np.float16(1), 2)[0] == 'float16'
+    assert add(np.int64(1), np.int8(2)) == ('int', 3)
+    with pytest.raises(ValueError, match="no overload"):
+        add(1, 0.5)
 
 
 def test_MultitypeFuncGraph_function_and_none_types():

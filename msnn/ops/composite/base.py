@@ -294,10 +294,14 @@ def _names_of_type(tp):
         return ("Tensor",)
     if tp is bool or issubclass(tp, np.bool_):
         return ("Bool", "Number")
-    if issubclass(tp, (numbers.Integral, np.integer)):
-        return ("Int", "Number")
-    if issubclass(tp, (numbers.Real, np.floating)):
-        return ("Float", "Number")
+    if issubclass(tp, np.number):  # a numpy scalar: its own width (np.float16 -> 'Float16')
+        kind = "Int" if issubclass(tp, np.signedinteger) else "UInt" if issubclass(tp, np.unsignedinteger) \
+            else "Float"
+        return (kind + str(np.dtype(tp).itemsize * 8), kind, "Number")
+    if issubclass(tp, numbers.Integral):  # a Python int is an Int32 in 0.1's graphs
+        return ("Int32", "Int", "Number")
+    if issubclass(tp, numbers.Real):  # a Python float is a Float32
+        return ("Float32", "Float", "Number")
     if issubclass(tp, numbers.Number):
         return ("Number",)
     if tp is type(None):
@@ -328,7 +332,7 @@ def type_names(value):
         >>> import torch
         >>> from msnn.ops.composite.base import type_names
         >>> type_names(torch.ones(1)), type_names(True), type_names(2.0), type_names((1,))
-        (('Tensor',), ('Bool', 'Number'), ('Float', 'Number'), ('Tuple',))
+        (('Tensor',), ('Bool', 'Number'), ('Float32', 'Float', 'Number'), ('Tuple',))
     """
     tp = type(value)
     names = _TYPE_CACHE.get(tp)
@@ -337,17 +341,15 @@ def type_names(value):
     return names
 
 
-_KNOWN_NAMES = {"Tensor", "Number", "Bool", "Int", "Float", "None", "EnvType", "Tuple", "List",
-                "Dictionary", "String", "Slice", "TypeType", "Function", "RefKeyType", "Problem"}
-
-
 @ms_api("mindspore.ops.composite.MultitypeFuncGraph", torch="Python dispatch on argument types",
         deviations=("When several overloads match, the one whose type names match most exactly "
                     "wins (0.1 took an unspecified one).",))
 class MultitypeFuncGraph:
     """A function with overloads chosen by the MindSpore type names of its arguments.
 
-    Type names: ``'Tensor'``, ``'Number'`` (with the narrower ``'Bool'``, ``'Int'``, ``'Float'``),
+    Type names: ``'Tensor'``, ``'Number'`` (with the narrower ``'Bool'``, ``'Int'``, ``'Float'`` and
+    ``'Int32'``/``'Float32'``, the types of Python ints and floats in 0.1's graphs; a numpy scalar
+    is ``'Float16'``, ``'Int64'``, ...),
     ``'Tuple'``, ``'List'``, ``'Dictionary'``, ``'String'``, ``'Slice'``, ``'None'``,
     ``'Function'`` (any callable), ``'TypeType'`` (a dtype), ``'EnvType'``.
 
