@@ -117,7 +117,25 @@ def test_GradOperation_unused_and_integer_inputs_get_zeros():
     assert gx.asnumpy().tolist() == [2.0, 0.0, 2.0]
     assert gu.asnumpy().tolist() == [0.0]
     assert gi.asnumpy().tolist() == [0, 0]
-    assert C.grad_all(lambda a, k: a * k)(_t([1.0]), 3)[1] == 0
+
+
+def test_GradOperation_python_scalars():
+    # 0.1 differentiates scalars: d/dx 3x^3 = 9x^2, second and third order too
+    def single(x):
+        return 3 * x * x * x
+
+    def first(x):
+        return C.grad(single)(x)
+
+    def second(x):
+        return C.grad(first)(x)
+    assert C.grad(single)(2) == 36.0 and isinstance(C.grad(single)(2), float)
+    assert second(2) == 36.0 and C.grad(second)(2) == 18.0
+    assert C.grad_all(lambda a, k: a * k)(_t([1.0]), 3)[1] == 1.0
+    assert C.grad_all(lambda a, k: a * k)(2.0, 3) == (3.0, 2.0)
+    assert C.grad_all(lambda a: F.stop_gradient(a))(1) == (0,)
+    # sens given as numbers, for a tuple output
+    assert C.grad_all_with_sens(lambda a, b: (a * b, a + b))(2, 5, (1, 0)) == (5.0, 2.0)
 
 
 def test_GradOperation_uses_cell_bprop():
@@ -169,8 +187,8 @@ def test_GradOperation_errors():
         C.GradOperation('g')(3)
     with pytest.raises(TypeError, match="'get_by_list'.*'weights' must be a ParameterTuple"):
         C.grad_by_list(lambda x: x)
-    with pytest.raises(TypeError, match="'grad'.*'weights' must be None"):
-        C.grad(lambda x: x, ParameterTuple(_Affine().trainable_params()))
+    with pytest.warns(UserWarning, match="GradOperation.*'weights'.*no effect"):
+        assert C.grad(lambda x: x * 2, ParameterTuple(_Affine().trainable_params()))(_t([1.0])).tolist() == [2.0]
     with pytest.raises(ValueError, match="'grad'.*at least one input"):
         C.grad(lambda: _t([1.0]))()
 

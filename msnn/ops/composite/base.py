@@ -95,7 +95,13 @@ def _plain(x):
 
 
 def _differentiable(x):
-    """(the value handed to fn, the tensor to differentiate or None)."""
+    """(the value handed to fn, the tensor to differentiate or None).
+
+    A Python int or float is differentiated as 0.1 did scalars: it reaches ``fn`` as a 0-d float64
+    tensor and its gradient comes back as a Python float."""
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        leaf = torch.tensor(float(x), dtype=torch.float64, requires_grad=True)
+        return leaf, leaf
     if not isinstance(x, torch.Tensor):
         return x, None
     base = _plain(x)
@@ -169,6 +175,8 @@ class _GradFn:
                 grads = [torch.zeros_like(t) for t in targets]
         it = iter(grads)
         in_grads = [next(it) if t is not None else _zeros_like(x) for t, x in zip(in_targets, inputs)]
+        in_grads = [g.item() if isinstance(a, (int, float)) and not isinstance(a, bool) and isinstance(g, torch.Tensor)
+                    and not g.requires_grad else g for g, a in zip(in_grads, args)]
         w_grads = [next(it) if t is not None else torch.zeros_like(w) for t, w in zip(w_targets, weights)]
         if op.get_all and op.get_by_list:
             res = (tuple(in_grads), tuple(w_grads))
@@ -182,9 +190,12 @@ class _GradFn:
 
 
 @ms_api("mindspore.ops.composite.GradOperation", torch="torch.autograd.grad",
+        unsupported={"weights": "without get_by_list=True the gradient is not taken w.r.t. the "
+                                "weights (0.1 ignored them too)"},
         deviations=(
-            "The gradient of a non-floating input (an int tensor or a Python number) is zeros "
-            "(0 for a number): torch does not differentiate integers; 0.1 differentiated scalars.",
+            "The gradient of an integer tensor input is zeros (torch does not differentiate "
+            "integers). Python int/float inputs are differentiated as 0-d float64 tensors (fn "
+            "receives the tensor) and their gradients returned as Python floats.",
             "The gradient of a Parameter with requires_grad=False is zeros.",
             "Second-order gradients work (the graph is kept when an input already requires grad).",
         ))
@@ -243,9 +254,8 @@ class GradOperation:
             if isinstance(weights, torch.Tensor) or not isinstance(weights, (tuple, list)):
                 V.fail(self.name, "weights", "a ParameterTuple (get_by_list=True)", type(weights).__name__,
                        exc=TypeError)
-        elif weights is not None:
-            V.fail(self.name, "weights", "None (pass get_by_list=True to differentiate Parameters)",
-                   type(weights).__name__, exc=TypeError)
+        elif weights is not None:  # 0.1 accepted and ignored them
+            V.check_unsupported(weights, "weights", "GradOperation", None)
         self.grad_fn = _GradFn(self, fn, weights)
         self.fn = fn
         self._weights = weights
