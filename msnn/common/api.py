@@ -101,30 +101,15 @@ def ms_function(fn=None, obj=None, input_signature=None):
     return wrap(fn) if fn is not None else wrap
 
 
-def check_names(obj):
-    """ValueError when two parameters of ``obj`` share a name (0.1's ``Cell.check_names``).
-
-    Examples:
-        >>> import msnn
-        >>> from msnn.common.api import check_names
-        >>> class Two(msnn.Cell):
-        ...     def __init__(self):
-        ...         super().__init__()
-        ...         self.a = msnn.Dense(2, 2)
-        ...         self.b = msnn.Dense(2, 2)
-        >>> net = Two()
-        >>> net.b.weight.name = 'a.weight'
-        >>> try:
-        ...     check_names(net)
-        ... except ValueError as err:
-        ...     print(err)
-        For 'Two', the parameter 'b.weight' must have a unique name, but its name 'a.weight' already exists.
-    """
+def _check_names(obj):
+    """0.1's ``Cell.check_names`` (ValueError for two parameters sharing a name)."""
+    if hasattr(obj, "check_names"):
+        obj.check_names()
+        return
     names = set()
     for path, param in obj.parameters_and_names():
         if param.name in names:
-            raise ValueError(f"For '{type(obj).__name__}', the parameter '{path}' must have a unique name, "
-                             f"but its name '{param.name}' already exists.")
+            V.fail(type(obj).__name__, f"name of parameter {path}", "unique", param.name)
         names.add(param.name)
 
 
@@ -171,7 +156,7 @@ class _Executor:
             V.fail("_Executor.compile", "params", "None or an OrderedDict", type(params).__name__, exc=TypeError)
         V.check_type(phase, "phase", "_Executor.compile", str)
         if hasattr(obj, "parameters_and_names"):
-            check_names(obj)
+            _check_names(obj)
         full_phase = phase + '.' + str(getattr(obj, "create_time", id(obj)))
         key = (full_phase, _arg_key(args))
         if key in self.compile_cache:
