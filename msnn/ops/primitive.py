@@ -44,6 +44,8 @@ class Primitive:
     Note:
         A primitive without a ``__call__`` of its own raises ``NotImplementedError`` when called:
         msnn runs no backend kernels, so a user-defined primitive defines its computation in Python.
+        ``Primitive('<name>')`` with the name of one of 0.1's built-in graph primitives
+        (``'scalar_add'``, ``'depend'``, ``'partial'``, ...) calls msnn.ops.functional's implementation.
     """
 
     def __init__(self, name):

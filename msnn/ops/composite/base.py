@@ -232,7 +232,12 @@ class GradOperation:
         [6.]
 
     Note:
-        msnn differentiates with ``torch.autograd.grad``; a Cell with a ``bprop`` uses it.
+        msnn differentiates with ``torch.autograd.grad`` (nothing accumulates in ``.grad``); a
+        Cell with a ``bprop`` uses it. An input without ``requires_grad`` is differentiated
+        through a detached copy; an integer tensor input gets a zero gradient; a Python int or
+        float input reaches ``fn`` as a 0-d float64 tensor and its gradient is a Python float
+        (0.1 differentiated scalars). Gradients of gradients work (the graph is kept when an
+        input already requires grad).
     """
 
     def __init__(self, name, get_all=False, get_by_list=False, sens_param=False):
