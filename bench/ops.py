@@ -73,6 +73,16 @@ def cases():
         ("C.clip_by_value", None, lambda: (C.clip_by_value, (x, 0.2, 0.8)),
          (lambda t: torch.clamp_min(torch.clamp_max(t, 0.8), 0.2), (x,))),
     ]
+    net = msnn.Dense(8, 8)
+    weights = msnn.ParameterTuple(net.trainable_params())
+    sens = torch.ones(4, 8)
+    grad_op = C.GradOperation('grad', get_by_list=True, sens_param=True)
+
+    def torch_grad(inp, s):
+        with torch.enable_grad():
+            return torch.autograd.grad(net(inp), tuple(weights), s)
+    spec.append(("C.GradOperation(by_list,sens)", None, lambda: (grad_op(net, weights), (x, sens)),
+                 (torch_grad, (x, sens))))
     out = []
     for name, prim, make, ref in spec:
         if prim is None:

@@ -244,6 +244,21 @@ def test_MultitypeFuncGraph_sized_number_types():
         add(1, 0.5)
 
 
+def test_MultitypeFuncGraph_scalar_parameters_match_number():
+    # 0.1's Parameter(0.1, 'lr') stayed a Python scalar; msnn's 0-d Parameter matches 'Number' too
+    run_opt = C.MultitypeFuncGraph('run_opt')
+    run_opt.register("Number", "Tensor")(lambda lr, g: ('number', g * lr))
+    lr = Parameter(0.5, name='lr')
+    kind, value = run_opt(lr, _t([2.0]))
+    assert kind == 'number' and value.tolist() == [1.0]
+    run_opt.register("Tensor", "Tensor")(lambda lr, g: ('tensor', g))
+    assert run_opt(lr, _t([2.0]))[0] == 'tensor'  # an exact 'Tensor' overload is preferred
+    number_only = C.MultitypeFuncGraph('number_only')
+    number_only.register("Number")(lambda x: x)
+    with pytest.raises(ValueError, match="number_only.*no overload"):
+        number_only(Parameter(_t([1.0, 2.0]), name='v'))  # only 0-d Parameters are numbers
+
+
 def test_MultitypeFuncGraph_function_and_none_types():
     kind = C.MultitypeFuncGraph('kind')
     kind.register("Function")(lambda f: 'function')

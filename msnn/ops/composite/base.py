@@ -350,6 +350,11 @@ def type_names(value):
         (('Tensor',), ('Bool', 'Number'), ('Float32', 'Float', 'Number'), ('Tuple',))
     """
     tp = type(value)
+    if issubclass(tp, torch.nn.Parameter) and value.dim() == 0:
+        # 0.1 kept a Parameter made from a Python number (Parameter(0.1, 'lr')) a scalar; msnn holds
+        # a 0-d tensor, which also matches the number names (after 'Tensor')
+        kind = "Float" if value.is_floating_point() else "Bool" if value.dtype == torch.bool else "Int"
+        return ("Tensor", kind, "Number")
     names = _TYPE_CACHE.get(tp)
     if names is None:
         names = _TYPE_CACHE[tp] = _names_of_type(tp)
@@ -409,7 +414,9 @@ class MultitypeFuncGraph:
         return deco
 
     def _find(self, args):
-        key = tuple(type(a) for a in args)
+        key = tuple(map(type, args))
+        if any(issubclass(t, torch.nn.Parameter) for t in key):
+            key += tuple(isinstance(a, torch.nn.Parameter) and a.dim() == 0 for a in args)
         fn = self._cache.get(key)
         if fn is None:
             best, best_score = None, None
