@@ -15,6 +15,7 @@ import torch
 
 from ..._api import ms_api
 from ... import _validator as V
+from ...cell import _call_state
 from ...common.tensor import Tensor, wrap_output
 
 __all__ = ["GradOperation", "HyperMap", "MultitypeFuncGraph", "EnvInstance", "add_flags", "core",
@@ -126,28 +127,29 @@ class _GradFn:
 
     def __call__(self, *args):
         op = self.op
+        get_all, by_list = op.get_all, op.get_by_list
+        sens = None
         if op.sens_param:
             if not args:
                 V.fail(op.name, "inputs", "the network inputs followed by the sensitivity (sens_param=True)",
                        "no inputs")
             args, sens = args[:-1], args[-1]
-        else:
-            sens = None
-        if not op.get_all and not op.get_by_list and not args:
-            V.fail(op.name, "inputs", "at least one input to differentiate with respect to", "no inputs")
-        from ... import cell as _cell  # pylint: disable=import-outside-toplevel
-        top = not getattr(_cell._call_state, "active", False)
+        top = not getattr(_call_state, "active", False)
         nested = any(isinstance(a, torch.Tensor) and a.requires_grad for a in args) or (
             isinstance(sens, torch.Tensor) and sens.requires_grad)
-        if op.get_all:
+        if get_all:
             pairs = [_differentiable(a) for a in args]
-        elif not op.get_by_list:
+        elif not by_list:
+            if not args:
+                V.fail(op.name, "inputs", "at least one input to differentiate with respect to", "no inputs")
             pairs = [_differentiable(args[0])] + [(_plain(a), None) for a in args[1:]]
         else:
-            pairs = [(_plain(a), None) for a in args]
-        inputs = [p[0] for p in pairs]
-        in_targets = [p[1] for p in pairs]
-        weights = list(self.weights) if op.get_by_list else []
+            pairs = None
+        if pairs is None:
+            inputs, in_targets = [_plain(a) for a in args], []
+        else:
+            inputs, in_targets = [p[0] for p in pairs], [p[1] for p in pairs]
+        weights = self.weights if by_list else ()
         w_targets = [w if isinstance(w, torch.Tensor) and w.requires_grad else None for w in weights]
         with torch.enable_grad():
             out = self.fn(*inputs)
@@ -159,31 +161,35 @@ class _GradFn:
                 if len(sens_list) != len(outs):
                     V.fail(op.name, "sens", f"{len(outs)} value(s), one per output of the network",
                            f"{len(sens_list)} value(s)")
-                sens_list = [s.as_subclass(torch.Tensor) if type(s) is Tensor else s for s in sens_list]
             ys, gys = [], []
             for o, s in zip(outs, sens_list):
                 if isinstance(o, torch.Tensor) and o.requires_grad:
                     if not isinstance(s, torch.Tensor):
                         s = torch.full_like(o, s)
+                    elif type(s) is Tensor:
+                        s = s.as_subclass(torch.Tensor)
                     ys.append(o)
                     gys.append(s)
-            targets = [t for t in in_targets + w_targets if t is not None]
+            targets = [t for t in in_targets if t is not None]
+            targets += [t for t in w_targets if t is not None]
             if ys and targets:
                 grads = torch.autograd.grad(ys, targets, gys, allow_unused=True, materialize_grads=True,
                                             create_graph=nested)
             else:
                 grads = [torch.zeros_like(t) for t in targets]
         it = iter(grads)
-        in_grads = [next(it) if t is not None else _zeros_like(x) for t, x in zip(in_targets, inputs)]
-        in_grads = [g.item() if isinstance(a, (int, float)) and not isinstance(a, bool) and isinstance(g, torch.Tensor)
-                    and not g.requires_grad else g for g, a in zip(in_grads, args)]
-        w_grads = [next(it) if t is not None else torch.zeros_like(w) for t, w in zip(w_targets, weights)]
-        if op.get_all and op.get_by_list:
-            res = (tuple(in_grads), tuple(w_grads))
-        elif op.get_all:
+        if pairs is not None:
+            in_grads = [next(it) if t is not None else _zeros_like(x) for t, x in zip(in_targets, inputs)]
+            in_grads = [g.item() if isinstance(a, (int, float)) and not isinstance(a, bool)
+                        and isinstance(g, torch.Tensor) and not g.requires_grad else g
+                        for g, a in zip(in_grads, args)]
+        w_grads = tuple(next(it) if t is not None else torch.zeros_like(w) for t, w in zip(w_targets, weights))
+        if get_all and by_list:
+            res = (tuple(in_grads), w_grads)
+        elif get_all:
             res = tuple(in_grads)
-        elif op.get_by_list:
-            res = tuple(w_grads)
+        elif by_list:
+            res = w_grads
         else:
             res = in_grads[0]
         return wrap_output(res) if top else res
