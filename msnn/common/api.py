@@ -113,6 +113,23 @@ def _check_names(obj):
         names.add(param.name)
 
 
+def _state_tensors(obj):
+    """Every parameter, buffer and optimizer-state tensor of a module (each once)."""
+    if not isinstance(obj, torch.nn.Module):
+        return []
+    seen, out = set(), []
+    tensors = list(obj.parameters()) + list(obj.buffers())
+    for module in obj.modules():
+        if isinstance(module, torch.optim.Optimizer):
+            for state in module.state.values():
+                tensors.extend(v for v in state.values() if isinstance(v, torch.Tensor))
+    for t in tensors:
+        if id(t) not in seen:
+            seen.add(id(t))
+            out.append(t)
+    return out
+
+
 def _arg_key(x):
     if isinstance(x, torch.Tensor):
         return ("T", tuple(x.shape), x.dtype, x.device)
@@ -168,15 +185,33 @@ class _Executor:
 
     @staticmethod
     def _trial_run(obj, args):
-        """Runs ``obj(*args)`` on a deep copy with the random state restored."""
-        try:
-            trial = copy.deepcopy(obj)
-            trial_args = copy.deepcopy(args)
-        except Exception:  # pylint: disable=broad-except
-            trial, trial_args = obj, args  # not copyable: run in place (parameters may change)
+        """Runs ``obj(*args)`` without lasting effects: on a deep copy, with the random state restored.
+
+        An object that does not deep-copy faithfully (a ``torch.optim.Optimizer`` pickles only its
+        torch state) may fail on its copy; then it runs in place and its parameters, buffers and
+        optimizer state are restored afterwards, so only an error the original raises too is raised.
+        """
         devices = list(range(torch.cuda.device_count())) if torch.cuda.is_initialized() else []
-        with torch.random.fork_rng(devices=devices):
-            trial(*trial_args)
+        try:
+            trial, trial_args = copy.deepcopy(obj), copy.deepcopy(args)
+        except Exception:  # pylint: disable=broad-except
+            trial = None
+        if trial is not None:
+            try:
+                with torch.random.fork_rng(devices=devices):
+                    trial(*trial_args)
+                return
+            except Exception:  # pylint: disable=broad-except
+                pass  # confirm on the original: the copy may be incomplete
+        saved = [(t, t.detach().clone()) for t in _state_tensors(obj)]
+        try:
+            with torch.random.fork_rng(devices=devices):
+                obj(*args)
+        finally:
+            with torch.no_grad():
+                for t, value in saved:
+                    if t.shape == value.shape:
+                        t.copy_(value)
 
     def has_compiled(self, phase='predict'):
         """Whether a graph of ``phase`` (the full phase returned by :meth:`compile`) was compiled."""

@@ -133,3 +133,20 @@ def test__executor_run_requires_compile():
     assert not ex.has_compiled("predict." + str(net.create_time))
     with pytest.raises(NotImplementedError, match="export.*GEIR"):
         ex.export(net, "net.geir")
+
+
+def test__executor_compile_train_network_with_optimizer():
+    # an optimizer does not deep-copy faithfully (torch.optim.Optimizer pickles its torch state
+    # only): compile runs the step in place and restores parameters and optimizer state
+    net = msnn.Dense(3, 2)
+    loss = msnn.WithLossCell(net, msnn.MSELoss())
+    step = msnn.TrainOneStepCell(loss, msnn.Momentum(net.trainable_params(), 0.1, 0.9)).set_train()
+    x, y = _t(np.random.rand(4, 3)), _t(np.random.rand(4, 2))
+    before = {k: v.clone() for k, v in step.state_dict().items()}
+    assert _executor.compile(step, x, y)[1]
+    for k, v in step.state_dict().items():
+        assert torch.equal(v, before[k]), k
+    with pytest.raises(Exception):
+        _executor.compile(step, _t(np.random.rand(4, 5)), y)
+    for k, v in step.state_dict().items():
+        assert torch.equal(v, before[k]), k
