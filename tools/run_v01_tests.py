@@ -6,6 +6,7 @@ Usage::
     mkdir -p /tmp/ms01 && git --git-dir=/work/.mirror/leonwanghui+mindspore/repo archive 576a73b4 \\
         mindspore tests/__init__.py tests/ut/__init__.py tests/ut/python tests/mindspore_test_framework \\
         tests/ops_common.py tests/train_step_wrap.py tests/dataset_mock.py | tar -x -C /tmp/ms01
+    # (git may report an unreadable test-data blob of the mirror: the files above are all extracted)
     python tools/run_v01_tests.py /tmp/ms01                      # the default folders
     python tools/run_v01_tests.py /tmp/ms01 tests/ut/python/ops  # given folders or files
     python tools/run_v01_tests.py /tmp/ms01 --causes             # also group failures by cause
