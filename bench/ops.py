@@ -89,7 +89,7 @@ def cases():
             out.append((name, make, ref))
             continue
         cls_name, kwargs = prim if isinstance(prim, tuple) else (prim, {})
-        cls = getattr(P, cls_name, None) if cls_name not in P._MISSING else None
+        cls = getattr(P, cls_name, None)
         if cls is None:
             out.append((name, None, ref))
             continue

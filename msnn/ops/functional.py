@@ -28,18 +28,6 @@ NAMED = {}
 _BUILTINS = {}
 
 
-class _Missing(Primitive):
-    """Stands for a primitive whose msnn class is not available; calling it raises."""
-
-    def __call__(self, *args):
-        raise NotImplementedError(f"For '{self.name}', msnn.ops.operations.{self.name} is not implemented yet.")
-
-
-def _instance(cls_name):
-    cls = getattr(P, cls_name, None)
-    return cls() if cls is not None else _Missing(cls_name)
-
-
 def _builtin(name, prim_name=None, torch_name="", deviations=()):
     """Decorator: make ``fn`` the functional name ``name``, a Primitive whose call is ``fn``.
 
@@ -57,36 +45,36 @@ def _builtin(name, prim_name=None, torch_name="", deviations=()):
 
 
 # -- pre-instantiated primitives (defined in msnn.ops.operations) -------------------------------------
-cast = _instance("Cast")
-dtype = _instance("DType")
-issubclass_ = _instance("IsSubClass")
-isinstance_ = _instance("IsInstance")
-fill = _instance("Fill")
-shape = _instance("Shape")
-rank = _instance("Rank")
-reshape = _instance("Reshape")
-control_depend = _instance("ControlDepend")
-merge = _instance("Merge")
-geswitch = _instance("GeSwitch")
-addn = _instance("AddN")
-tensor_add = _instance("TensorAdd")
-neg_tensor = _instance("Neg")
-tensor_lt = _instance("Less")
-tensor_le = _instance("LessEqual")
-tensor_sub = _instance("Sub")
-tensor_mul = _instance("Mul")
-tensor_div = _instance("RealDiv")
-strided_slice = _instance("StridedSlice")
-same_type_shape = _instance("SameTypeShape")
-equal = _instance("Equal")
-assign_sub = _instance("AssignSub")
-assign = _instance("Assign")
-square = _instance("Square")
-sqrt = _instance("Sqrt")
-scalar_to_array = _instance("ScalarToArray")
-scalar_to_tensor = _instance("ScalarToTensor")
-tuple_to_array = _instance("TupleToArray")
-scalar_cast = _instance("ScalarCast")
+cast = P.Cast()
+dtype = P.DType()
+issubclass_ = P.IsSubClass()
+isinstance_ = P.IsInstance()
+fill = P.Fill()
+shape = P.Shape()
+rank = P.Rank()
+reshape = P.Reshape()
+control_depend = P.ControlDepend()
+merge = P.Merge()
+geswitch = P.GeSwitch()
+addn = P.AddN()
+tensor_add = P.TensorAdd()
+neg_tensor = P.Neg()
+tensor_lt = P.Less()
+tensor_le = P.LessEqual()
+tensor_sub = P.Sub()
+tensor_mul = P.Mul()
+tensor_div = P.RealDiv()
+strided_slice = P.StridedSlice()
+same_type_shape = P.SameTypeShape()
+equal = P.Equal()
+assign_sub = P.AssignSub()
+assign = P.Assign()
+square = P.Square()
+sqrt = P.Sqrt()
+scalar_to_array = P.ScalarToArray()
+scalar_to_tensor = P.ScalarToTensor()
+tuple_to_array = P.TupleToArray()
+scalar_cast = P.ScalarCast()
 
 
 # -- types ------------------------------------------------------------------------------------------

@@ -41,9 +41,7 @@ def test_functional_binds_every_name_of_0_1():
         obj = getattr(F, name)
         assert isinstance(obj, Primitive)
         assert obj.name == cls_name
-        cls = getattr(P, cls_name, None)
-        if cls is not None:  # the primitive itself is tested with operations
-            assert type(obj) is cls
+        assert type(obj) is getattr(P, cls_name)  # the primitive itself is tested with operations
     for name in BUILTINS:
         assert isinstance(getattr(F, name), Primitive), name
 

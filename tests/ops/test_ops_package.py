@@ -26,13 +26,9 @@ def test_operations_all_is_0_1s_list():
     sources = [n for names in P._SOURCES.values() for n in names if not n.startswith("_")]
     assert sorted(sources) == sorted(P.__all__)
     for name in P.__all__:
-        if name in P._MISSING:  # a primitive module not yet present
-            with pytest.raises(AttributeError, match=f"operations.{name} .*not implemented"):
-                getattr(P, name)
-        else:
-            assert isinstance(getattr(P, name), type)
-    with pytest.raises(AttributeError, match="no attribute 'NoSuchOp'"):
-        getattr(P, "NoSuchOp")
+        assert issubclass(getattr(P, name), Primitive) or name == "ReduceOp", name
+    # the private helpers 0.1's __init__ imported are importable too
+    assert P._VirtualDataset and P._AlltoAll and P._MirrorOperator
 
 
 def test_vm_impl_registry():

@@ -34,7 +34,8 @@ __all__ = [
     'TupleToArray', 'UnsortedSegmentSum', 'ZerosLike'
 ]
 
-# where each name lives (0.1's layout); private helpers are importable but not in __all__
+# where each name lives (0.1's layout); the private helpers are importable but not in __all__;
+# every name is imported at package import (an absent one is an ImportError)
 _SOURCES = {
     'array_ops': (
         'Argmax', 'Argmin', 'Cast', 'ConcatOffset', 'Concat', 'Diag', 'DiagPart', 'DType',
@@ -79,33 +80,13 @@ _SOURCES = {
         'MakeRefKey',),
 }
 
-# Names whose module is not (yet) present; empty once every operations module is in place.
-# Reading one raises AttributeError naming it (the module-level __getattr__ below).
-_MISSING = {}
-
 
 def _load():
     g = globals()
     for module, names in _SOURCES.items():
-        try:
-            mod = importlib.import_module("." + module, __name__)
-        except ModuleNotFoundError as err:
-            if err.name != f"{__name__}.{module}":
-                raise
-            _MISSING.update((n, module) for n in names)
-            continue
+        mod = importlib.import_module("." + module, __name__)
         for name in names:
-            if hasattr(mod, name):
-                g[name] = getattr(mod, name)
-            else:
-                _MISSING[name] = module
+            g[name] = getattr(mod, name)
 
 
 _load()
-
-
-def __getattr__(name):
-    if name in _MISSING:
-        raise AttributeError(f"msnn.ops.operations.{name} (0.1's {_MISSING[name]}.{name}) is not "
-                             "implemented in msnn yet")
-    raise AttributeError(f"module 'msnn.ops.operations' has no attribute '{name}'")
