@@ -10,6 +10,8 @@ from . import common, context
 from .common import (Tensor, Parameter, ParameterTuple, dtype,
                      bool_, int8, int16, int32, int64, uint8, float16, float32, float64)
 from .cell import Cell
+from .common import ms_function
+from .log import get_level, get_log_config  # 0.1's `mindspore` exports the log configuration
 from . import layer, loss, metrics, optim, wrap, train
 from .train.parallel_utils import ParallelMode  # mindspore.ParallelMode
 # each sub-package's __all__ is the public surface of mindspore.nn

@@ -5,7 +5,8 @@ from .dtype import (bool_, int8, int16, int32, int64, uint8, float16, float32, f
 from .tensor import Tensor
 from .parameter import Parameter, ParameterTuple
 from . import initializer
+from .api import ms_function
 
-__all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "initializer",
+__all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "initializer", "ms_function",
            "bool_", "int8", "int16", "int32", "int64", "uint8", "float16", "float32", "float64",
            "number_type", "int_type", "float_type"]

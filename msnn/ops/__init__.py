@@ -5,5 +5,12 @@
 (GradOperation, HyperMap, MultitypeFuncGraph, clip_by_value, ...).
 """
 from .primitive import Primitive, PrimitiveWithInfer, prim_attr_register, constexpr
+from .vm_impl_registry import get_vm_impl_fn, vm_impl_registry
+from .op_info_register import op_info_register
+from ._signature import signature_rw, signature_kind
+from . import operations, functional, composite
 
-__all__ = ["Primitive", "PrimitiveWithInfer", "prim_attr_register", "constexpr"]
+__primitive__ = ["prim_attr_register", "Primitive", "PrimitiveWithInfer", "signature_rw", "signature_kind"]
+
+__all__ = ["get_vm_impl_fn", "vm_impl_registry", "op_info_register", "constexpr"]
+__all__.extend(__primitive__)

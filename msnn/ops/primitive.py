@@ -44,6 +44,8 @@ class Primitive:
     Note:
         A primitive without a ``__call__`` of its own raises ``NotImplementedError`` when called:
         msnn runs no backend kernels, so a user-defined primitive defines its computation in Python.
+        ``Primitive('<name>')`` with the name of one of 0.1's built-in graph primitives
+        (``'scalar_add'``, ``'depend'``, ``'partial'``, ...) calls msnn.ops.functional's implementation.
     """
 
     def __init__(self, name):
@@ -80,6 +82,11 @@ class Primitive:
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{item}'")
 
     def __call__(self, *args):
+        if type(self) is Primitive:  # Primitive('scalar_add'): one of 0.1's built-in graph primitives
+            from .functional import NAMED  # pylint: disable=import-outside-toplevel
+            fn = NAMED.get(self.name)
+            if fn is not None:
+                return fn(*args)
         raise NotImplementedError(
             f"For '{self.name}', the primitive has no msnn implementation: define __call__ "
             "(msnn runs no backend kernels).")
