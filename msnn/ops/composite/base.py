@@ -17,6 +17,7 @@ from ..._api import ms_api
 from ... import _validator as V
 from ...cell import _call_state
 from ...common.tensor import Tensor, wrap_output
+from ..operations import math_ops as _float_status
 
 __all__ = ["GradOperation", "HyperMap", "MultitypeFuncGraph", "EnvInstance", "add_flags", "core",
            "grad", "grad_all", "grad_by_list", "grad_with_sens", "grad_all_with_sens",
@@ -175,6 +176,7 @@ class _GradFn:
             if ys and targets:
                 grads = torch.autograd.grad(ys, targets, gys, allow_unused=True, materialize_grads=True,
                                             create_graph=nested)
+                _float_status.record_gradients(grads)  # the emulated NPU overflow flag sees them
             else:
                 grads = [torch.zeros_like(t) for t in targets]
         it = iter(grads)
