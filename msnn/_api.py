@@ -45,7 +45,8 @@ def ms_api(path, *, torch="", deviations=(), doc_errors=(), unsupported=None):
             The class reports a non-default value with ``_validator.check_unsupported``.
     """
     def register(obj):
-        if path in REGISTRY and REGISTRY[path].obj is not obj:
+        old = REGISTRY.get(path)
+        if old is not None and old.obj is not obj and _origin(old.obj) != _origin(obj):
             raise RuntimeError(f"msnn: {path} is registered twice")
         entry = ApiEntry(path, obj, torch, deviations, doc_errors, unsupported or {})
         REGISTRY[path] = entry
@@ -53,6 +54,11 @@ def ms_api(path, *, torch="", deviations=(), doc_errors=(), unsupported=None):
             _UNSUPPORTED[(entry.name, arg)] = why
         return obj
     return register
+
+
+def _origin(obj):
+    # the same definition imported again (a module re-imported by a doctest collector) may replace itself
+    return getattr(obj, "__module__", None), getattr(obj, "__qualname__", None)
 
 
 def unsupported_reason(name, arg):
