@@ -78,3 +78,15 @@ def test_install_alias_parallel_mode_from_every_0_1_path():
     from mindspore.train.parallel_utils import ParallelMode as c  # pylint: disable=import-outside-toplevel
     assert mindspore.ParallelMode is a is b is c
     assert a.DATA_PARALLEL == "data_parallel" and a.STAND_ALONE == "stand_alone"
+
+
+def test_install_alias_python_m_msnn_threads_option(tmp_path):
+    script = tmp_path / "threads.py"
+    script.write_text("import torch\nimport mindspore\nprint(torch.get_num_threads())\n")
+    cwd = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    res = subprocess.run([sys.executable, "-m", "msnn", "--threads", "1", str(script)], capture_output=True,
+                         text=True, cwd=cwd, check=True)
+    assert res.stdout.strip() == "1"
+    bad = subprocess.run([sys.executable, "-m", "msnn", "--threads", "x", str(script)], capture_output=True,
+                         text=True, cwd=cwd)
+    assert bad.returncode == 2 and "--threads takes a positive int" in bad.stderr
