@@ -55,6 +55,12 @@ class LSTM(Cell):
         ValueError: If batch_first is not a bool, input_size, hidden_size or num_layers < 1, or
             dropout is not a number in [0, 1].
 
+    A call checks its inputs before the fused kernel runs (0.1's shape/dtype inference): a
+    non-Tensor input, ``hx`` that is not a pair of Tensors, or a dtype other than the weight's
+    raises TypeError; an input that is not 3-D or whose last dim is not ``input_size``, or an
+    ``h_0``/``c_0`` whose shape is not (num_layers * num_directions, batch_size, hidden_size)
+    raises ValueError.
+
     Inputs:
         - **input** (Tensor) - Tensor of shape (seq_len, batch_size, input_size), or
           (batch_size, seq_len, input_size) when batch_first.
@@ -127,7 +133,9 @@ def lstm(x, hx, weight, sizes, shapes, order, has_bias, num_layers, dropout, tra
          batch_first):
     """MindSpore's LSTM on torch's fused kernel (shared by ``nn.LSTM`` and ``P.LSTM``): ``weight``
     is MindSpore's flat weight, split by ``T.lstm_flat_layout``'s ``(sizes, shapes, order)``.
-    Returns ``(output, h_n, c_n)``."""
+    Returns ``(output, h_n, c_n)``. The inputs are checked first (the kernel does not check them).
+    """
+    hx = _check_inputs(x, hx, weight, shapes, num_layers, bidirectional, batch_first)
     chunks = weight.reshape(-1).split(sizes)
     weights = [chunks[i].view(shapes[i]) for i in order]
     args = (x, hx, weights, has_bias, num_layers, dropout, training, bidirectional, batch_first)
@@ -136,3 +144,35 @@ def lstm(x, hx, weight, sizes, shapes, order, has_bias, num_layers, dropout, tra
             warnings.filterwarnings("ignore", message="RNN module weights are not part of single")
             return torch._VF.lstm(*args)  # pylint: disable=protected-access
     return torch._VF.lstm(*args)  # pylint: disable=protected-access
+
+
+def _check_inputs(x, hx, weight, shapes, num_layers, bidirectional, batch_first):
+    """0.1's LSTM shape/dtype inference, run before the fused kernel (which does not check, and reads
+    or writes out of bounds on a mismatch): TypeError for non-tensors and dtypes, ValueError for
+    shapes. ``shapes[0]`` is layer 0's W_ih (4H, input_size), ``shapes[1]`` its W_hh (4H, H)."""
+    name = "LSTM"
+    input_size, hidden_size = shapes[0][1], shapes[1][1]
+    V.check_tensor(x, "input", name)
+    if x.dim() != 3:
+        V.fail(name, "input", "a 3-D Tensor", V._Raw(f"shape {tuple(x.shape)}"))
+    if not isinstance(hx, (tuple, list)) or len(hx) != 2:
+        V.fail(name, "hx", "a tuple of two Tensors (h_0, c_0)", hx, exc=TypeError)
+    h, c = hx
+    V.check_tensor(h, "hx[0]", name)
+    V.check_tensor(c, "hx[1]", name)
+    w_dtype = weight.dtype
+    for t, arg in ((x, "input"), (h, "hx[0]"), (c, "hx[1]")):
+        if t.dtype is not w_dtype:
+            V.fail(name, arg, f"a Tensor of the weight's dtype {str(w_dtype)[6:]}",
+                   V._Raw(f"dtype {str(t.dtype)[6:]}"), exc=TypeError)
+    if x.shape[2] != input_size:
+        V.fail(name, "input", f"a Tensor with input_size {input_size} in its last dim", V._Raw(f"shape {tuple(x.shape)}"))
+    batch = x.shape[0] if batch_first else x.shape[1]
+    want = (num_layers * (2 if bidirectional else 1), batch, hidden_size)
+    for t, arg in ((h, "hx[0]"), (c, "hx[1]")):
+        if t.shape != want:
+            V.fail(name, arg, f"of shape (num_layers * num_directions, batch_size, hidden_size) = {want}",
+                   V._Raw(f"shape {tuple(t.shape)}"))
+    if x.device != weight.device or h.device != x.device or c.device != x.device:
+        V.fail(name, "input", f"on the weight's device {weight.device}", V._Raw(f"devices {x.device}, {h.device}, {c.device}"))
+    return h, c
