@@ -175,6 +175,25 @@ class _OptimizerCell(torch.optim.Optimizer):
         self._register(host, name)
         return host
 
+    # -- copy / pickle ----------------------------------------------------------------------------
+    _CACHES = ("_views", "_param_views", "_true")
+
+    def __getstate__(self):
+        """The whole instance state (torch's ``Optimizer.__getstate__`` keeps only ``defaults``,
+        ``state`` and ``param_groups``, which would lose ``parameters`` and the MindSpore state),
+        less the caches of views into the parameters, rebuilt at the next step."""
+        self._sync_out()  # host scalars (beta1_power, global_step...) into their Parameters
+        state = dict(self.__dict__)
+        for key in self._CACHES:
+            state.pop(key, None)
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        state.setdefault("_views", None)
+        state.setdefault("_true", None)
+        super().__setstate__(state)  # torch's: restores its hook dicts and the profiled step
+
     # -- MindSpore cell surface ---------------------------------------------------------------
     def __call__(self, gradients):
         self.__dict__["_opt_called"] = True  # a torch LR scheduler counts this as a step
