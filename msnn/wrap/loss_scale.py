@@ -23,7 +23,7 @@ from .. import _validator as V
 from .. import context
 from ..cell import Cell
 from ..common.parameter import Parameter, ParameterTuple
-from .cell_wrapper import _weight_grads
+from .cell_wrapper import _check_network, _check_optimizer, _weight_grads
 from .grad_reducer import auto_reducer
 
 __all__ = ["DynamicLossScaleUpdateCell", "FixedLossScaleUpdateCell", "TrainOneStepWithLossScaleCell"]
@@ -281,6 +281,15 @@ class TrainOneStepWithLossScaleCell(Cell):
 
     def __init__(self, network, optimizer, scale_update_cell=None):
         super(TrainOneStepWithLossScaleCell, self).__init__(auto_prefix=False)
+        cls = "TrainOneStepWithLossScaleCell"
+        _check_network(network, "network", cls, params=True)
+        _check_optimizer(optimizer, cls)
+        if scale_update_cell is not None and (not isinstance(scale_update_cell, Cell)
+                                              or not callable(getattr(scale_update_cell, "get_loss_scale", None))):
+            V.fail(cls, "scale_update_cell", "None or a loss-scale update Cell (with get_loss_scale())",
+                   V._Raw(type(scale_update_cell).__name__), exc=TypeError)
+        if scale_update_cell is not None:
+            _check_scale(scale_update_cell.get_loss_scale(), "scale_update_cell", cls)
         self.network = network
         if isinstance(network, Cell):
             network.add_flags(defer_inline=True)
