@@ -11,7 +11,8 @@ import torch.nn.functional as F
 from .._api import ms_api
 from .. import _validator as V
 from ..cell import Cell
-from ..common.initializer import initializer
+from ..common import dtype as mstype
+from ..common.initializer import make_tensor
 from ..common.parameter import Parameter
 from ..common.tensor import Tensor
 
@@ -340,7 +341,7 @@ class PReLU(Cell):
         if tuple(w.shape) != (channel,):
             V.fail(name, "w", f"of shape ({channel},)", tuple(w.shape))
         self.channel = channel
-        self.w = Parameter(initializer(w, [channel]), name='a')
+        self.w = Parameter(make_tensor(w, [channel], mstype.float32, name, "w", "channel"), name='a')
 
     def construct(self, x):
         n = self.w.shape[0]

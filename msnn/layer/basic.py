@@ -11,7 +11,7 @@ from .. import _translate as T
 from .. import _validator as V
 from ..cell import Cell
 from ..common import dtype as mstype
-from ..common.initializer import initializer
+from ..common.initializer import make_tensor
 from ..common.parameter import Parameter
 from ..common.tensor import Tensor
 from .activation import get_activation
@@ -192,11 +192,13 @@ class Dense(Cell):
         self.has_bias = V.check_bool(has_bias, "has_bias", name)
         if isinstance(weight_init, torch.Tensor) and tuple(weight_init.shape) != (out_channels, in_channels):
             V.fail(name, "weight_init", f"a Tensor of shape ({out_channels}, {in_channels})", tuple(weight_init.shape))
-        self.weight = Parameter(initializer(weight_init, [out_channels, in_channels]), name="weight")
+        self.weight = Parameter(make_tensor(weight_init, [out_channels, in_channels], mstype.float32, name,
+                                            "weight_init", "in_channels/out_channels"), name="weight")
         if has_bias:
             if isinstance(bias_init, torch.Tensor) and tuple(bias_init.shape) != (out_channels,):
                 V.fail(name, "bias_init", f"a Tensor of shape ({out_channels},)", tuple(bias_init.shape))
-            self.bias = Parameter(initializer(bias_init, [out_channels]), name="bias")
+            self.bias = Parameter(make_tensor(bias_init, [out_channels], mstype.float32, name, "bias_init",
+                                              "out_channels"), name="bias")
         else:
             self.bias = None
         self.activation = get_activation(activation)

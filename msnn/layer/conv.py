@@ -8,7 +8,8 @@ from .._api import ms_api
 from .. import _translate as T
 from .. import _validator as V
 from ..cell import Cell
-from ..common.initializer import initializer
+from ..common import dtype as mstype
+from ..common.initializer import make_tensor
 from ..common.parameter import Parameter
 
 __all__ = ["Conv2d", "Conv2dTranspose"]
@@ -63,11 +64,14 @@ class _Conv(Cell):
         self.group = group
         self.has_bias = has_bias
         w_out, w_in = channels[1][1], channels[0][1]
-        self.weight = Parameter(initializer(weight_init, [w_out, w_in // group, *kernel]), name="weight")
+        self.weight = Parameter(make_tensor(weight_init, [w_out, w_in // group, *kernel], mstype.float32, name,
+                                            "weight_init", "in_channels/out_channels/kernel_size"), name="weight")
         if V.check_bool(has_bias, "has_bias", name):
             if transpose and not isinstance(bias_init, torch.Tensor):
-                initializer(bias_init, [in_channels])  # 0.1's throw-away base bias: keeps numpy's RNG stream
-            self.bias = Parameter(initializer(bias_init, [out_channels]), name="bias")
+                # 0.1's throw-away base bias: keeps numpy's RNG stream
+                make_tensor(bias_init, [in_channels], mstype.float32, name, "bias_init", "in_channels")
+            self.bias = Parameter(make_tensor(bias_init, [out_channels], mstype.float32, name, "bias_init",
+                                              "out_channels"), name="bias")
         else:
             if not (isinstance(bias_init, str) and bias_init == "zeros"):
                 _logger.warning("Value of 'has_bias' is False, value of 'bias_init' will be ignored.")

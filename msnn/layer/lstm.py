@@ -7,7 +7,8 @@ from .._api import ms_api
 from .. import _translate as T
 from .. import _validator as V
 from ..cell import Cell
-from ..common.initializer import initializer
+from ..common import dtype as mstype
+from ..common.initializer import make_tensor
 from ..common.parameter import Parameter
 
 __all__ = ["LSTM"]
@@ -117,7 +118,8 @@ class LSTM(Cell):
         self.dropout = V.check_number(dropout, "dropout", name, lower=0, upper=1, exc=ValueError)
         self._sizes, self._shapes, self._order = T.lstm_flat_layout(input_size, hidden_size, num_layers, has_bias,
                                                                     bidirectional)
-        self.weight = Parameter(initializer(0.0, [sum(self._sizes), 1, 1]), name='weight')
+        self.weight = Parameter(make_tensor(0.0, [sum(self._sizes), 1, 1], mstype.float32, name, "weight",
+                                            "input_size/hidden_size/num_layers"), name='weight')
 
     def _flat_weights(self):
         chunks = self.weight.view(-1).split(self._sizes)

@@ -7,7 +7,8 @@ from .._api import ms_api
 from .. import _translate as T
 from .. import _validator as V
 from ..cell import Cell
-from ..common.initializer import initializer
+from ..common import dtype as mstype
+from ..common.initializer import make_tensor
 from ..common.parameter import Parameter
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm"]
@@ -26,15 +27,18 @@ class _BatchNorm(Cell):
         if not isinstance(num_features, int):  # 0.1's initializer refused a non-int shape (ValueError)
             V.fail(name, "num_features", "an int", num_features)
         V.check_number(momentum, "momentum", name, lower=0, upper=1)
-        self.use_batch_statistics = use_batch_statistics
+        V.check_bool(affine, "affine", name)
+        self.use_batch_statistics = V.check_bool(use_batch_statistics, "use_batch_statistics", name)
         self.num_features = num_features
         self.eps = eps
         # creation order and standalone names are 0.1's: mean, variance, gamma, beta
-        self.moving_mean = Parameter(initializer(moving_mean_init, num_features), name="mean", requires_grad=False)
-        self.moving_variance = Parameter(initializer(moving_var_init, num_features), name="variance",
+        def init(value, arg):
+            return make_tensor(value, num_features, mstype.float32, name, arg, "num_features")
+        self.moving_mean = Parameter(init(moving_mean_init, "moving_mean_init"), name="mean", requires_grad=False)
+        self.moving_variance = Parameter(init(moving_var_init, "moving_var_init"), name="variance",
                                          requires_grad=False)
-        self.gamma = Parameter(initializer(gamma_init, num_features), name="gamma", requires_grad=affine)
-        self.beta = Parameter(initializer(beta_init, num_features), name="beta", requires_grad=affine)
+        self.gamma = Parameter(init(gamma_init, "gamma_init"), name="gamma", requires_grad=affine)
+        self.beta = Parameter(init(beta_init, "beta_init"), name="beta", requires_grad=affine)
         V.check_number(eps, "eps", name, lower=0, upper=1, lower_open=True, exc=ValueError)
         # 0.1 keeps the kernel's factor (1 - momentum) as `momentum`; the repr prints it
         self.momentum = 1.0 - momentum
@@ -186,8 +190,13 @@ class LayerNorm(Cell):
         self.normalized_shape = normalized_shape
         self.begin_norm_axis = begin_norm_axis
         self.begin_params_axis = begin_params_axis
-        self.gamma = Parameter(initializer(gamma_init, normalized_shape), name="gamma")
-        self.beta = Parameter(initializer(beta_init, normalized_shape), name="beta")
+        if not isinstance(normalized_shape, (tuple, list)) or not normalized_shape or not all(
+                isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in normalized_shape):
+            V.fail(name, "normalized_shape", "a non-empty tuple or list of positive ints", normalized_shape)
+        self.gamma = Parameter(make_tensor(gamma_init, normalized_shape, mstype.float32, name, "gamma_init",
+                                           "normalized_shape"), name="gamma")
+        self.beta = Parameter(make_tensor(beta_init, normalized_shape, mstype.float32, name, "beta_init",
+                                          "normalized_shape"), name="beta")
         V.check_type(begin_norm_axis, "begin_norm_axis", name, int, exc=ValueError)
         V.check_type(begin_params_axis, "begin_params_axis", name, int, exc=ValueError)
         # the common case -- both axes -1, 1-D gamma/beta -- is exactly torch's layer_norm over the

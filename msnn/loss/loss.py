@@ -323,8 +323,8 @@ class SoftmaxCrossEntropyWithLogits(_Loss):
 
     def __init__(self, is_grad=True, sparse=False, reduction=None):
         super().__init__(reduction)
-        self.is_grad = is_grad
-        self.sparse = sparse
+        self.is_grad = V.check_bool(is_grad, "is_grad", type(self).__name__)
+        self.sparse = V.check_bool(sparse, "sparse", type(self).__name__)
         target = context.semantics_target()
         self._kernel_path = sparse and target in ("CPU", "GPU")  # 0.1's SparseSoftmaxCrossEntropyWithLogits
         self._check_labels = target == "CPU"
@@ -394,7 +394,7 @@ class SoftmaxCrossEntropyExpand(Cell):
 
     def __init__(self, sparse=False):
         super().__init__()
-        self.sparse = sparse
+        self.sparse = V.check_bool(sparse, "sparse", type(self).__name__)
 
     def construct(self, logit, label):
         log_prob = F.log_softmax(logit, -1)
