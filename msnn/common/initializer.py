@@ -195,7 +195,21 @@ def _memory_bytes():
 
 
 def _quoted(names):
-    return " and ".join(f"'{n}'" for n in names.split("/"))
+    parts = [f"'{n}'" for n in names.split("/")]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def check_alloc(dims, cls_name, arg_name, shape_args, itemsize=8):
+    """The element count of ``dims``; ValueError naming the class, the size arguments and the size
+    when the array (float64 by default: 0.1 drew values in float64) would exceed this machine's
+    memory -- a clean error before any allocation, instead of a MemoryError."""
+    count = math.prod(int(d) for d in dims)
+    limit = _memory_bytes()
+    if count * itemsize > limit:
+        raise ValueError(f"For '{cls_name}', the {_quoted(shape_args)} ask for a '{arg_name}' of shape "
+                         f"{tuple(int(d) for d in dims)} ({count} elements, {count * itemsize} bytes), "
+                         f"more than this machine's memory ({limit} bytes).")
+    return count
 
 
 def make_tensor(init, shape, dtype, cls_name, arg_name, shape_args):
@@ -227,12 +241,7 @@ def make_tensor(init, shape, dtype, cls_name, arg_name, shape_args):
     dims = list(shape) if isinstance(shape, (tuple, list)) else [shape]
     if not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d >= 0 for d in dims):
         V.fail(cls_name, shape_args, "sizes that make a valid shape", V._Raw(f"shape {shape}"))
-    count = math.prod(int(d) for d in dims)
-    limit = _memory_bytes()
-    if count * 8 > limit:  # the values are drawn as float64, as in 0.1
-        raise ValueError(f"For '{cls_name}', the {_quoted(shape_args)} ask for a '{arg_name}' of shape "
-                         f"{tuple(int(d) for d in dims)} ({count} elements, {count * 8} bytes as float64), "
-                         f"more than this machine's memory ({limit} bytes).")
+    count = check_alloc(dims, cls_name, arg_name, shape_args)
     if isinstance(init, str):
         key = init.lower()
         if key not in _INITIALIZER_ALIAS:

@@ -12,7 +12,7 @@ from .._api import ms_api
 from .. import _validator as V
 from ..cell import Cell
 from ..common import dtype as mstype
-from ..common.initializer import make_tensor
+from ..common.initializer import check_alloc, make_tensor
 from ..common.parameter import Parameter
 from ..common.tensor import Tensor
 
@@ -332,6 +332,7 @@ class PReLU(Cell):
         super().__init__()
         name = type(self).__name__
         V.check_positive_int(channel, "channel", name)
+        check_alloc([channel], name, "w", "channel")
         if isinstance(w, (np.float32, float)):
             w = Tensor(np.full((channel,), w, dtype=np.float32))
         elif isinstance(w, list):
@@ -387,9 +388,15 @@ def get_activation(name):
         >>> sigmoid
         Sigmoid<>
     """
-    if not name:
+    return _activation(name, "get_activation", "name")
+
+
+def _activation(name, cls_name, arg_name):
+    """:func:`get_activation` for a class: None (or '') gives None, an unknown name KeyError naming
+    ``cls_name`` and ``arg_name`` (0.1's type; its other falsy values also gave None, msnn refuses them)."""
+    if name is None or (isinstance(name, str) and not name):
         return None
-    if name not in _ACTIVATIONS:
-        raise KeyError(f"For 'get_activation', the 'name' must be one of {sorted(_ACTIVATIONS)}, "
-                       f"but got {name!r}: Unknown activation type")
+    if not isinstance(name, str) or name not in _ACTIVATIONS:
+        raise KeyError(f"For '{cls_name}', the '{arg_name}' must be None or one of {sorted(_ACTIVATIONS)}, "
+                       f"but got {V._show(name)}: Unknown activation type")
     return _ACTIVATIONS[name]()

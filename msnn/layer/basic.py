@@ -14,7 +14,7 @@ from ..common import dtype as mstype
 from ..common.initializer import make_tensor
 from ..common.parameter import Parameter
 from ..common.tensor import Tensor
-from .activation import get_activation
+from .activation import _activation
 
 __all__ = ["Dropout", "Flatten", "Dense", "ClipByNorm", "Norm", "OneHot"]
 
@@ -201,7 +201,7 @@ class Dense(Cell):
                                               "out_channels"), name="bias")
         else:
             self.bias = None
-        self.activation = get_activation(activation)
+        self.activation = _activation(activation, name, "activation")
         self.activation_flag = self.activation is not None
 
     def construct(self, x):
@@ -374,7 +374,7 @@ class OneHot(Cell):
         name = type(self).__name__
         self.axis = V.check_type(axis, "axis", name, int, exc=ValueError)
         self.depth = V.check_int(depth, "depth", name, lower=0, exc=ValueError)
-        V.check_dtype(dtype, "on_value/off_value dtype", name, (mstype.float16, mstype.float32))
+        V.check_dtype(dtype, "dtype", name, (mstype.float16, mstype.float32))
         for arg, value in (("on_value", on_value), ("off_value", off_value)):
             if isinstance(value, bool) or not isinstance(value, (numbers.Number, torch.Tensor)):
                 V.fail(name, arg, "a number", value, exc=TypeError)

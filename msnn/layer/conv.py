@@ -53,7 +53,7 @@ class _Conv(Cell):
             V.fail(name, "kernel_size", "an int or a tuple of 2 ints >= 1", kernel_size)
         for arg, value in channels:
             if value % group:
-                V.fail(name, arg, f"divisible by group={group}", value)
+                V.fail(name, arg, f"divisible by 'group' ({group})", value)
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.kernel_size = kernel

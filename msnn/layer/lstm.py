@@ -8,7 +8,7 @@ from .. import _translate as T
 from .. import _validator as V
 from ..cell import Cell
 from ..common import dtype as mstype
-from ..common.initializer import make_tensor
+from ..common.initializer import check_alloc, make_tensor
 from ..common.parameter import Parameter
 
 __all__ = ["LSTM"]
@@ -116,6 +116,11 @@ class LSTM(Cell):
         self.has_bias = V.check_bool(has_bias, "has_bias", name)
         self.bidirectional = V.check_bool(bidirectional, "bidirectional", name)
         self.dropout = V.check_number(dropout, "dropout", name, lower=0, upper=1, exc=ValueError)
+        dirs, gate = 2 if bidirectional else 1, 4 * hidden_size
+        per_dir = [gate * ((input_size if k == 0 else hidden_size * dirs) + hidden_size + (2 if has_bias else 0))
+                   for k in range(min(num_layers, 2))]  # layers >= 1 all have the size of layer 1
+        check_alloc([dirs * (per_dir[0] + (num_layers - 1) * per_dir[-1])], name, "weight",
+                    "input_size/hidden_size/num_layers")  # before the layout lists are built
         self._sizes, self._shapes, self._order = T.lstm_flat_layout(input_size, hidden_size, num_layers, has_bias,
                                                                     bidirectional)
         self.weight = Parameter(make_tensor(0.0, [sum(self._sizes), 1, 1], mstype.float32, name, "weight",
