@@ -190,12 +190,15 @@ class LeakyReLU(Cell):
 
     Note:
         MindSpore 0.1 computes ``max(alpha*x, x)`` (``min`` when alpha > 1), which equals
-        torch's leaky_relu for every alpha; alpha is not validated (as in MindSpore).
+        torch's leaky_relu for every alpha. Unlike 0.1, alpha must be a finite number (TypeError
+        for another type, ValueError for NaN/inf): 0.1 accepted anything and failed at the call.
     """
 
     def __init__(self, alpha=0.2):
         super().__init__()
-        self.alpha = alpha
+        if isinstance(alpha, np.generic):
+            alpha = alpha.item()
+        self.alpha = V.check_number(alpha, "alpha", type(self).__name__)
 
     def construct(self, x):
         return F.leaky_relu(x, self.alpha)
@@ -392,9 +395,9 @@ def get_activation(name):
 
 
 def _activation(name, cls_name, arg_name):
-    """:func:`get_activation` for a class: None (or '') gives None, an unknown name KeyError naming
-    ``cls_name`` and ``arg_name`` (0.1's type; its other falsy values also gave None, msnn refuses them)."""
-    if name is None or (isinstance(name, str) and not name):
+    """:func:`get_activation` for a class: a falsy name (None, '', 0, ()) gives None as in 0.1, an
+    unknown name KeyError (0.1's type) naming ``cls_name`` and ``arg_name``."""
+    if name is None or (isinstance(name, (str, int, float, tuple, list)) and not name):
         return None
     if not isinstance(name, str) or name not in _ACTIVATIONS:
         raise KeyError(f"For '{cls_name}', the '{arg_name}' must be None or one of {sorted(_ACTIVATIONS)}, "

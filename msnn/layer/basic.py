@@ -307,7 +307,7 @@ class Norm(Cell):
             for item in axis:
                 V.check_type(item, "axis", name, int, exc=ValueError, what="an int or a tuple of ints")
         self.axis = axis
-        self.keep_dims = keep_dims
+        self.keep_dims = V.check_bool(keep_dims, "keep_dims", name, exc=ValueError)  # 0.1's ReduceSum check
         self._axes = (axis,) if isinstance(axis, int) else axis
         self._dim = T.norm_axis_to_dim(axis)
 
@@ -378,6 +378,10 @@ class OneHot(Cell):
         for arg, value in (("on_value", on_value), ("off_value", off_value)):
             if isinstance(value, bool) or not isinstance(value, (numbers.Number, torch.Tensor)):
                 V.fail(name, arg, "a number", value, exc=TypeError)
+            if isinstance(value, torch.Tensor) and value.numel() != 1:
+                V.fail(name, arg, "a number or a one-element Tensor", value)
+            if not math.isfinite(float(value)):
+                V.fail(name, arg, "a finite number", value)
         self.on_value = Tensor(on_value, dtype)
         self.off_value = Tensor(off_value, dtype)
 

@@ -209,6 +209,8 @@ class WithGradCell(Cell):
             for item in items:
                 if not isinstance(item, torch.Tensor):
                     V.check_number(item, "sens", "WithGradCell")
+                elif not bool(torch.isfinite(item).all()):
+                    V.fail("WithGradCell", "sens", "finite", item)
         self.network = network
         self.loss_fn = loss_fn
         self.weights = ParameterTuple(network.trainable_params())
