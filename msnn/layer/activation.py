@@ -23,7 +23,7 @@ __all__ = ["Softmax", "LogSoftmax", "ReLU", "ReLU6", "LeakyReLU", "Tanh", "GELU"
 def _check_axis_in_rank(axis, rank, cls_name):
     """MindSpore's run-time axis check: ``-rank <= axis < rank`` (ValueError)."""
     if not -rank <= axis < rank:
-        V.fail(cls_name, "axis", f"in [{-rank}, {rank}) for a {rank}-D input", axis)
+        V.fail(cls_name, "axis", f"in [{-rank}, {rank}) for a {rank}-D 'input'", axis)
 
 
 @ms_api("mindspore.nn.Softmax", torch="torch.nn.functional.softmax",
@@ -70,6 +70,7 @@ class Softmax(Cell):
         self._dims = (axis,) if isinstance(axis, int) else axis
 
     def construct(self, x):
+        V.check_input(x, "input", "Softmax", "float")
         rank = x.dim()
         for a in self._dims:
             _check_axis_in_rank(a, rank, "Softmax")
@@ -111,6 +112,7 @@ class LogSoftmax(Cell):
         self.axis = V.check_type(axis, "axis", type(self).__name__, int, exc=ValueError)
 
     def construct(self, x):
+        V.check_input(x, "input", "LogSoftmax", "float")
         _check_axis_in_rank(self.axis, x.dim(), "LogSoftmax")
         return F.log_softmax(x, self.axis)
 
@@ -138,6 +140,7 @@ class ReLU(Cell):
         super().__init__()
 
     def construct(self, x):
+        V.check_input(x, "input", "ReLU", "number")
         return F.relu(x)
 
 
@@ -164,6 +167,7 @@ class ReLU6(Cell):
         super().__init__()
 
     def construct(self, x):
+        V.check_input(x, "input", "ReLU6", "number")
         return F.relu6(x)
 
 
@@ -201,6 +205,7 @@ class LeakyReLU(Cell):
         self.alpha = V.check_number(alpha, "alpha", type(self).__name__)
 
     def construct(self, x):
+        V.check_input(x, "input", "LeakyReLU", "float")
         return F.leaky_relu(x, self.alpha)
 
 
@@ -227,6 +232,7 @@ class Tanh(Cell):
         super().__init__()
 
     def construct(self, x):
+        V.check_input(x, "input", "Tanh", "float")
         return torch.tanh(x)
 
 
@@ -261,6 +267,7 @@ class GELU(Cell):
         super().__init__()
 
     def construct(self, x):
+        V.check_input(x, "input", "GELU", "float")
         return F.gelu(x, approximate="tanh")
 
 
@@ -287,6 +294,7 @@ class Sigmoid(Cell):
         super().__init__()
 
     def construct(self, x):
+        V.check_input(x, "input", "Sigmoid", "float")
         return torch.sigmoid(x)
 
 
@@ -348,9 +356,12 @@ class PReLU(Cell):
         self.w = Parameter(make_tensor(w, [channel], mstype.float32, name, "w", "channel"), name='a')
 
     def construct(self, x):
+        V.check_input(x, "input", "PReLU", self.w.dtype)
         n = self.w.shape[0]
+        if x.dim() == 0:
+            V.fail("PReLU", "input", "a Tensor of at least 1 dim", V._Raw("shape ()"))
         if x.dim() == 1 and n != 1 or x.dim() > 1 and n not in (1, x.shape[1]):
-            V.fail("PReLU", "w", f"of length 1 or the channel count of the input {tuple(x.shape)}", n)
+            V.fail("PReLU", "w", f"of length 1 or the channel count of the 'input' {tuple(x.shape)}", n)
         u = F.relu(self.w)
         out = F.prelu(x, u)
         if self.training:

@@ -21,6 +21,7 @@ __all__ = ["Dropout", "Flatten", "Dense", "ClipByNorm", "Norm", "OneHot"]
 
 def _check_int_indices(indices, cls_name):
     """MindSpore's ``check_typename`` on index tensors (ValueError for a non-integer dtype)."""
+    V.check_tensor(indices, "indices", cls_name)
     if indices.is_floating_point() or indices.is_complex() or indices.dtype == torch.bool:
         V.fail(cls_name, "indices", "an integer Tensor", indices.dtype)
 
@@ -100,6 +101,7 @@ class Dropout(Cell):
         return gen
 
     def construct(self, x):
+        V.check_input(x, "input", "Dropout", "float")
         if not self.training or self._p == 0.0:
             return x
         if self._seed is None:
@@ -140,6 +142,8 @@ class Flatten(Cell):
         super().__init__()
 
     def construct(self, x):
+        if not isinstance(x, torch.Tensor) or x.dim() == 0:
+            V.check_input(x, "input", "Flatten", ndim=tuple(range(1, 9)))
         shape = x.shape
         return x.reshape(shape[0], math.prod(shape[1:]))
 
@@ -205,8 +209,11 @@ class Dense(Cell):
         self.activation_flag = self.activation is not None
 
     def construct(self, x):
+        weight = self.weight
+        if not isinstance(x, torch.Tensor) or x.dtype is not weight.dtype:
+            V.check_input(x, "input", "Dense", weight.dtype)
         if x.dim() != 2 or x.shape[1] != self.in_channels:
-            V.fail("Dense", "input", f"a 2-D Tensor of shape (N, {self.in_channels})", tuple(x.shape))
+            V.fail("Dense", "input", f"a 2-D Tensor of shape (N, {self.in_channels})", V._Raw(f"shape {tuple(x.shape)}"))
         out = F.linear(x, self.weight, self.bias)
         if self.activation_flag:
             return self.activation(out)
@@ -253,7 +260,20 @@ class ClipByNorm(Cell):
         super().__init__()
 
     def construct(self, x, clip_norm):
-        if not isinstance(clip_norm, torch.Tensor):
+        V.check_input(x, "input", "ClipByNorm", "float")
+        if x.dtype is torch.float64:  # 0.1: float16/float32 only (the norm is taken in float32)
+            V.check_input(x, "input", "ClipByNorm", torch.float32)
+        if isinstance(clip_norm, torch.Tensor):
+            if clip_norm.numel() != 1:
+                try:
+                    ok = torch.broadcast_shapes(clip_norm.shape, x.shape) == x.shape
+                except RuntimeError:
+                    ok = False
+                if not ok:
+                    V.fail("ClipByNorm", "clip_norm", f"a scalar or a Tensor broadcastable to the 'input' "
+                           f"{tuple(x.shape)}", clip_norm)
+        else:
+            V.check_number(clip_norm, "clip_norm", "ClipByNorm")
             clip_norm = torch.tensor(clip_norm, dtype=torch.float32, device=x.device)
         # the global L2 norm in float32; torch's norm backward is 0 at an all-zero input, as 0.1's
         # select-guarded sqrt was
@@ -312,10 +332,11 @@ class Norm(Cell):
         self._dim = T.norm_axis_to_dim(axis)
 
     def construct(self, x):
+        V.check_input(x, "input", "Norm", "float")
         rank = x.dim()
         for a in self._axes:
             if not -rank <= a < rank:
-                V.fail("Norm", "axis", f"in [{-rank}, {rank}) for a {rank}-D input", self.axis)
+                V.fail("Norm", "axis", f"in [{-rank}, {rank}) for a {rank}-D 'input'", self.axis)
         return torch.sqrt((x * x).sum(dim=self._dim, keepdim=bool(self.keep_dims)))
 
     def extend_repr(self):

@@ -169,6 +169,11 @@ class Conv2d(_Conv):
 
     def construct(self, x):
         V.check_ndim(x, "input", type(self).__name__, 4, what="a 4-D (N, C, H, W) Tensor")
+        if x.dtype is not self.weight.dtype:
+            V.check_input(x, "input", type(self).__name__, self.weight.dtype)
+        if x.shape[1] != self.in_channels:
+            V.fail(type(self).__name__, "input", f"a Tensor of in_channels={self.in_channels} channels (dim 1)",
+                   V._Raw(f"shape {tuple(x.shape)}"))
         return conv2d(x, self.weight, self.bias, self.kernel_size, self._stride2, self._dilation2, self.group,
                       self._same, self._padding)
 
@@ -252,6 +257,11 @@ class Conv2dTranspose(_Conv):
 
     def construct(self, x):
         V.check_ndim(x, "input", type(self).__name__, 4, what="a 4-D (N, C, H, W) Tensor")
+        if x.dtype is not self.weight.dtype:
+            V.check_input(x, "input", type(self).__name__, self.weight.dtype)
+        if x.shape[1] != self.in_channels:
+            V.fail(type(self).__name__, "input", f"a Tensor of in_channels={self.in_channels} channels (dim 1)",
+                   V._Raw(f"shape {tuple(x.shape)}"))
         (kh, kw), s, d = self.kernel_size, self.stride, self.dilation
         ph, oph, th = T.conv_transpose_plan(x.shape[2], kh, s, self.pad_mode, self.padding, d)
         pw, opw, tw = T.conv_transpose_plan(x.shape[3], kw, s, self.pad_mode, self.padding, d)

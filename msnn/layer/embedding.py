@@ -72,8 +72,11 @@ class Embedding(Cell):
         self.dtype = dtype
 
     def construct(self, ids):
+        V.check_tensor(ids, "input_ids", "Embedding")
         if ids.is_floating_point() or ids.is_complex() or ids.dtype == torch.bool:
-            V.fail("Embedding", "ids", "an integer Tensor", ids.dtype)
+            V.fail("Embedding", "input_ids", "an integer Tensor", ids.dtype)
+        if ids.dtype is not torch.int64 and ids.dtype is not torch.int32:
+            ids = ids.long()  # uint8/int8/int16 ids: torch's gather takes int32/int64 only
         safe = ids.clamp(0, self.vocab_size - 1)
         out = F.embedding(safe, self.embedding_table)
         return out * (safe == ids).unsqueeze(-1).to(out.dtype)

@@ -1,6 +1,7 @@
 """mindspore.nn.layer.normalization: BatchNorm1d, BatchNorm2d, LayerNorm."""
 import math
 
+import torch
 import torch.nn.functional as F
 
 from .._api import ms_api
@@ -45,8 +46,25 @@ class _BatchNorm(Cell):
         self._torch_momentum = T.ms_momentum_to_torch(momentum)
 
     def construct(self, x):
-        return F.batch_norm(x, self.moving_mean, self.moving_variance, self.gamma, self.beta,
-                            self.training and self.use_batch_statistics, self._torch_momentum, self.eps)
+        gamma = self.gamma
+        if not isinstance(x, torch.Tensor) or x.dtype is not gamma.dtype or x.dim() not in self._ranks \
+                or x.shape[1] != self.num_features:
+            self._check_input(x)
+        try:
+            return F.batch_norm(x, self.moving_mean, self.moving_variance, gamma, self.beta,
+                                self.training and self.use_batch_statistics, self._torch_momentum, self.eps)
+        except ValueError as err:  # batch statistics of a single value per channel
+            raise ValueError(f"For '{type(self).__name__}', the 'input' must have more than 1 value per channel "
+                             f"in training mode, but got shape {tuple(x.shape)}.") from err
+
+    _ranks = (2, 4)
+
+    def _check_input(self, x):
+        name = type(self).__name__
+        V.check_input(x, "input", name, self.gamma.dtype, self._ranks)
+        if x.shape[1] != self.num_features:
+            V.fail(name, "input", f"a Tensor with num_features={self.num_features} channels (dim 1)",
+                   V._Raw(f"shape {tuple(x.shape)}"))
 
     def extend_repr(self):
         return 'num_features={}, eps={}, momentum={}, gamma={}, beta={}, moving_mean={}, moving_variance={}'.format(
@@ -183,6 +201,10 @@ class LayerNorm(Cell):
         (20, 5, 10, 10)
     """
 
+    _ranks = (2,)
+
+    _ranks = (4,)
+
     def __init__(self, normalized_shape, begin_norm_axis=-1, begin_params_axis=-1, gamma_init='ones',
                  beta_init='zeros'):
         super().__init__()
@@ -206,10 +228,14 @@ class LayerNorm(Cell):
         self._last_dim_shape = shape if last_only and tuple(self.beta.shape) == shape else None
 
     def construct(self, input_x):
+        if not isinstance(input_x, torch.Tensor) or input_x.dtype is not self.gamma.dtype:
+            V.check_input(input_x, "input_x", "LayerNorm", self.gamma.dtype)
         fast = self._last_dim_shape
         if fast is not None and input_x.shape[-1:] == fast:
             return F.layer_norm(input_x, fast, self.gamma, self.beta, _LAYER_NORM_EPS)
         rank = input_x.dim()
+        if rank == 0:
+            V.fail(type(self).__name__, "input_x", "a Tensor of at least 1 dim", V._Raw("shape ()"), exc=RuntimeError)
         norm_axis = self._axis(self.begin_norm_axis, "begin_norm_axis", rank)
         params_axis = self._axis(self.begin_params_axis, "begin_params_axis", rank)
         norm_shape = input_x.shape[norm_axis:]
@@ -222,7 +248,7 @@ class LayerNorm(Cell):
             # input_shape[begin_params_axis:]; its kernel reads them at (flat index mod that size)
             lead = len(params_shape)
             if gamma.shape[:lead] != params_shape or beta.shape[:lead] != params_shape:
-                V.fail(type(self).__name__, "gamma", f"of a shape starting with input_shape[begin_params_axis:]={tuple(params_shape)}", tuple(gamma.shape), exc=RuntimeError)
+                V.fail(type(self).__name__, "gamma", f"of a shape starting with the 'input_x' shape[begin_params_axis:]={tuple(params_shape)}", tuple(gamma.shape), exc=RuntimeError)
             size = math.prod(params_shape)
             gamma = gamma.reshape(-1)[:size].view(params_shape)
             beta = beta.reshape(-1)[:size].view(params_shape)
@@ -231,7 +257,7 @@ class LayerNorm(Cell):
     def _axis(self, axis, arg_name, rank):
         """0.1's shape inference: an axis in [-1, rank - 1] (RuntimeError otherwise), made positive."""
         if axis < -1 or axis > rank - 1:
-            V.fail(type(self).__name__, arg_name, f"in [-1, {rank - 1}] for a rank-{rank} input", axis, exc=RuntimeError)
+            V.fail(type(self).__name__, arg_name, f"in [-1, {rank - 1}] for a rank-{rank} 'input_x'", axis, exc=RuntimeError)
         return axis + rank if axis < 0 else axis
 
     def extend_repr(self):

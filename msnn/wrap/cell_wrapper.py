@@ -6,6 +6,7 @@ construction (``network.trainable_params()``), with the upstream gradient MindSp
 ``GradOperation(sens_param=True)`` would receive. A weight the loss does not depend on gets a zero
 gradient, as in MindSpore.
 """
+import numpy as np
 import torch
 
 from .._api import ms_api
@@ -360,9 +361,13 @@ class ParameterUpdate(Cell):
 
     def construct(self, x):
         param = self._param
+        if isinstance(x, bool) or not isinstance(x, (torch.Tensor, np.ndarray, list, tuple, int, float)):
+            V.fail("ParameterUpdate", "x", "a Tensor (or array-like)", V._Raw(type(x).__name__), exc=TypeError)
         with torch.no_grad():
             old = param.detach().clone()
             x = torch.as_tensor(x, device=param.device)
+            if x.numel() != param.numel():
+                V.fail("ParameterUpdate", "x", f"of the parameter's shape {tuple(param.shape)}", V._Raw(f"shape {tuple(x.shape)}"))
             if x.shape != param.shape and x.numel() == param.numel():
                 x = x.reshape(param.shape)
             param.copy_(x)
