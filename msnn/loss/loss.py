@@ -430,11 +430,16 @@ class SoftmaxCrossEntropyExpand(Cell):
 
     def construct(self, logit, label):
         name = "SoftmaxCrossEntropyExpand"
-        V.check_input(logit, "logit", name, "float", 2)
+        V.check_input(logit, "logit", name, "float")
+        if logit.dim() < 2:
+            V.fail(name, "logit", "a Tensor of at least 2 dims (N, C, ...)", V._Raw(f"shape {tuple(logit.shape)}"))
         if self.sparse:
-            V.check_input(label, "label", name, "int", 1)
+            V.check_input(label, "label", name, "int")
+            if label.dim() != logit.dim() - 1:
+                V.fail(name, "label", f"a {logit.dim() - 1}-D Tensor (one dim less than 'logit' {tuple(logit.shape)})",
+                       V._Raw(f"shape {tuple(label.shape)}"))
             if label.shape[0] != logit.shape[0]:
-                V.fail(name, "label", f"of shape ({logit.shape[0]},) (the batch of 'logit')", V._Raw(f"shape {tuple(label.shape)}"))
+                V.fail(name, "label", f"of batch {logit.shape[0]} (the batch of 'logit')", V._Raw(f"shape {tuple(label.shape)}"))
         else:
             V.check_input(label, "label", name, logit.dtype)
             if label.shape != logit.shape:

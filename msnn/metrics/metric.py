@@ -88,8 +88,8 @@ class Metric(metaclass=ABCMeta):
     def _fix_class_num(self, y_pred):
         """The first update fixes the class count ``y_pred.shape[1]``; a later one that differs
         raises ValueError."""
-        if y_pred.ndim != 2:
-            V.fail(type(self).__name__, "y_pred", "of shape (N, C)", V._Raw(f"shape {y_pred.shape}"))
+        if y_pred.ndim < 2:
+            V.fail(type(self).__name__, "y_pred", "of shape (N, C, ...)", V._Raw(f"shape {y_pred.shape}"))
         if self._class_num == 0:
             self._class_num = y_pred.shape[1]
         elif y_pred.shape[1] != self._class_num:
