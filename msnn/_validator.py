@@ -267,7 +267,7 @@ def check_dtype(value, arg_name, cls_name, allowed, *, exc=TypeError):
     return value
 
 
-def check_input(x, arg_name, cls_name, kind=None, ndim=None):
+def check_input(x, arg_name, cls_name, kind=None, ndim=None):  # pylint: disable=too-many-branches
     """A call input: a Tensor (TypeError), of dtype ``kind`` (TypeError: 'float' = floating point,
     'number' = not bool, 'int' = integer, or a torch dtype it must equal) and with ``ndim``
     dimensions (ValueError; an int, or a tuple of allowed ranks). 0.1's type inference raised
@@ -282,8 +282,8 @@ def check_input(x, arg_name, cls_name, kind=None, ndim=None):
             ok = dtype is not torch.bool and not dtype.is_complex
         elif kind == "int":
             ok = not dtype.is_floating_point and not dtype.is_complex and dtype is not torch.bool
-        else:
-            ok = dtype is kind
+        else:  # the dtype of a weight: another float dtype is fine under torch.autocast
+            ok = dtype is kind or (dtype.is_floating_point and torch.is_autocast_enabled(x.device.type))
         if not ok:
             text = {"float": "a floating-point Tensor", "number": "a numeric (not bool) Tensor",
                     "int": "an integer Tensor"}.get(kind) or f"a Tensor of dtype {str(kind)[6:]}"

@@ -17,6 +17,14 @@ __all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm"]
 _LAYER_NORM_EPS = 1e-12  # 0.1 ran the TBE layer_norm kernel with its default epsilon; no argument
 
 
+def _norm_dtype(x, gamma):
+    """The input dtype a norm layer accepts: gamma's, or float16/bfloat16 with float32 parameters
+    (mixed precision, which torch's kernels run)."""
+    if isinstance(x, torch.Tensor) and gamma.dtype is torch.float32 and x.dtype in (torch.float16, torch.bfloat16):
+        return x.dtype
+    return gamma.dtype
+
+
 class _BatchNorm(Cell):
     """Batch Normalization base class (MindSpore 0.1's checks, parameters and update rule)."""
 
@@ -61,7 +69,7 @@ class _BatchNorm(Cell):
 
     def _check_input(self, x):
         name = type(self).__name__
-        V.check_input(x, "input", name, self.gamma.dtype, self._ranks)
+        V.check_input(x, "input", name, _norm_dtype(x, self.gamma), self._ranks)
         if x.shape[1] != self.num_features:
             V.fail(name, "input", f"a Tensor with num_features={self.num_features} channels (dim 1)",
                    V._Raw(f"shape {tuple(x.shape)}"))
@@ -229,7 +237,7 @@ class LayerNorm(Cell):
 
     def construct(self, input_x):
         if not isinstance(input_x, torch.Tensor) or input_x.dtype is not self.gamma.dtype:
-            V.check_input(input_x, "input_x", "LayerNorm", self.gamma.dtype)
+            V.check_input(input_x, "input_x", "LayerNorm", _norm_dtype(input_x, self.gamma))
         fast = self._last_dim_shape
         if fast is not None and input_x.shape[-1:] == fast:
             return F.layer_norm(input_x, fast, self.gamma, self.beta, _LAYER_NORM_EPS)
