@@ -220,9 +220,12 @@ class LayerNorm(Cell):
         self.normalized_shape = normalized_shape
         self.begin_norm_axis = begin_norm_axis
         self.begin_params_axis = begin_params_axis
-        if not isinstance(normalized_shape, (tuple, list)) or not normalized_shape or not all(
-                isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in normalized_shape):
-            V.fail(name, "normalized_shape", "a non-empty tuple or list of positive ints", normalized_shape)
+        dims = (normalized_shape,) if isinstance(normalized_shape, int) and not isinstance(normalized_shape, bool) \
+            else normalized_shape
+        if not isinstance(dims, (tuple, list)) or not dims or not all(
+                isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in dims):
+            V.fail(name, "normalized_shape", "a positive int or a non-empty tuple or list of positive ints",
+                   normalized_shape)
         self.gamma = Parameter(make_tensor(gamma_init, normalized_shape, mstype.float32, name, "gamma_init",
                                            "normalized_shape"), name="gamma")
         self.beta = Parameter(make_tensor(beta_init, normalized_shape, mstype.float32, name, "beta_init",
