@@ -27,7 +27,7 @@ __all__ = [
     "UnsupportedError", "UnsupportedWarning", "fail", "refuse", "check_bool", "check_int",
     "check_positive_int", "check_non_negative_int", "check_float", "check_number", "check_in",
     "check_type", "check_int_pair", "check_ndim", "check_name", "check_unsupported", "check_dtype",
-    "check_tensor", "check_tensor_dtype", "check_axis", "is_int_tensor",
+    "check_tensor", "check_tensor_dtype", "check_axis", "is_int_tensor", "check_input",
 ]
 
 _NAME_RE = re.compile(r"^\w+[0-9a-zA-Z_.]*$", re.ASCII)
@@ -265,3 +265,30 @@ def check_dtype(value, arg_name, cls_name, allowed, *, exc=TypeError):
         fail(cls_name, arg_name, "one of " + ", ".join(dtype_name(a) for a in allowed),
              dtype_name(value) if isinstance(value, type(allowed[0])) else value, exc)
     return value
+
+
+def check_input(x, arg_name, cls_name, kind=None, ndim=None):  # pylint: disable=too-many-branches
+    """A call input: a Tensor (TypeError), of dtype ``kind`` (TypeError: 'float' = floating point,
+    'number' = not bool, 'int' = integer, or a torch dtype it must equal) and with ``ndim``
+    dimensions (ValueError; an int, or a tuple of allowed ranks). 0.1's type inference raised
+    TypeError, its shape inference ValueError. A few attribute reads: cheap enough for every call."""
+    if not isinstance(x, torch.Tensor):
+        fail(cls_name, arg_name, "a Tensor", _Raw(type(x).__name__), TypeError)
+    if kind is not None:
+        dtype = x.dtype
+        if kind == "float":
+            ok = dtype.is_floating_point
+        elif kind == "number":
+            ok = dtype is not torch.bool and not dtype.is_complex
+        elif kind == "int":
+            ok = not dtype.is_floating_point and not dtype.is_complex and dtype is not torch.bool
+        else:  # the dtype of a weight: another float dtype is fine under torch.autocast
+            ok = dtype is kind or (dtype.is_floating_point and torch.is_autocast_enabled(x.device.type))
+        if not ok:
+            text = {"float": "a floating-point Tensor", "number": "a numeric (not bool) Tensor",
+                    "int": "an integer Tensor"}.get(kind) or f"a Tensor of dtype {str(kind)[6:]}"
+            fail(cls_name, arg_name, text, _Raw(f"dtype {str(dtype)[6:]}"), TypeError)
+    if ndim is not None and x.dim() != ndim and (not isinstance(ndim, tuple) or x.dim() not in ndim):
+        allowed = ndim if isinstance(ndim, tuple) else (ndim,)
+        fail(cls_name, arg_name, f"a {' or '.join(map(str, allowed))}-D Tensor", _Raw(f"shape {tuple(x.shape)}"))
+    return x

@@ -120,6 +120,7 @@ class Cell(torch.nn.Module):
 
     def __init__(self, auto_prefix=True):
         super().__init__()
+        V.check_bool(auto_prefix, "auto_prefix", type(self).__name__)
         d = self.__dict__
         d["training"] = False
         d["pynative"] = False

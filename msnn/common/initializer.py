@@ -5,6 +5,7 @@ before building a network reproduces its initial weights.
 """
 import math
 import numbers
+import os
 
 import numpy as np
 import torch
@@ -182,27 +183,82 @@ def initializer(init, shape=None, dtype=mstype.float32):
         >>> initializer('ones', [1, 2, 3], msnn.float32).shape()
         (1, 2, 3)
     """
+    return make_tensor(init, shape, dtype, "initializer", "init", "shape")
+
+
+def _memory_bytes():
+    """This machine's physical memory (the most any allocation could get), or 2**40 if unknown."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, OSError, ValueError):
+        return 1 << 40
+
+
+def _quoted(names):
+    parts = [f"'{n}'" for n in names.split("/")]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def check_alloc(dims, cls_name, arg_name, shape_args, itemsize=8):
+    """The element count of ``dims``; ValueError naming the class, the size arguments and the size
+    when the array (float64 by default: 0.1 drew values in float64) would exceed this machine's
+    memory -- a clean error before any allocation, instead of a MemoryError."""
+    count = math.prod(int(d) for d in dims)
+    limit = _memory_bytes()
+    if count * itemsize > limit:
+        raise ValueError(f"For '{cls_name}', the {_quoted(shape_args)} ask for a '{arg_name}' of shape "
+                         f"{tuple(int(d) for d in dims)} ({count} elements, {count * itemsize} bytes), "
+                         f"more than this machine's memory ({limit} bytes).")
+    return count
+
+
+def make_tensor(init, shape, dtype, cls_name, arg_name, shape_args):
+    """:func:`initializer` for a class: every error names ``cls_name`` and the argument the user
+    passed (``arg_name`` for ``init``; ``shape_args``, e.g. ``'in_channels/out_channels'``, for a
+    shape built from the user's sizes).
+
+    Refuses what 0.1 accepted and could not use: a non-finite constant or Tensor (ValueError) and
+    a shape whose float64 staging array would exceed this machine's memory (ValueError naming the
+    size, instead of a MemoryError or an allocation that swaps the machine).
+    """
     if not isinstance(init, (torch.Tensor, numbers.Number, str, Initializer)):
-        raise TypeError(f"For 'initializer', the 'init' must be a Tensor, str, Initializer or "
-                        f"number, but got {type(init).__name__}: Unsupported init type.")
+        V.fail(cls_name, arg_name, "a Tensor, str, Initializer or number (Unsupported init type)",
+               V._Raw(type(init).__name__), exc=TypeError)
     if isinstance(init, torch.Tensor):
         expected = list(shape) if isinstance(shape, (tuple, list)) else [shape]
         if list(init.shape) != expected:
-            V.fail("initializer", "shape", f"the shape of init {list(init.shape)}", shape)
+            V.fail(cls_name, arg_name, f"a Tensor of shape {tuple(expected)}", init)
+        if (init.is_floating_point() or init.is_complex()) and not bool(torch.isfinite(init).all()):
+            V.fail(cls_name, arg_name, "a Tensor of finite values", init)
         return init
-    try:
-        arr = np.ndarray(shape)
-    except (TypeError, ValueError):
-        V.fail("initializer", "shape", "a valid shape", shape)
-    if isinstance(init, numbers.Number):
-        init_obj = _Constant(init)
-    elif isinstance(init, str):
+    if isinstance(init, numbers.Number) and not isinstance(init, bool):
+        try:
+            finite = math.isfinite(init)
+        except (TypeError, OverflowError):
+            finite = True
+        if not finite:
+            V.fail(cls_name, arg_name, "a finite number", init)
+    dims = list(shape) if isinstance(shape, (tuple, list)) else [shape]
+    if not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d >= 0 for d in dims):
+        V.fail(cls_name, shape_args, "sizes that make a valid shape", V._Raw(f"shape {shape}"))
+    count = check_alloc(dims, cls_name, arg_name, shape_args)
+    if isinstance(init, str):
         key = init.lower()
         if key not in _INITIALIZER_ALIAS:
-            raise KeyError(f"For 'initializer', the 'init' must be one of "
+            raise KeyError(f"For '{cls_name}', the '{arg_name}' must be one of "
                            f"{sorted(_INITIALIZER_ALIAS)}, but got {init!r}.")
         init_obj = _INITIALIZER_ALIAS[key]()
+    elif isinstance(init, numbers.Number):
+        init_obj = _Constant(init)
     else:
         init_obj = init
+    try:
+        arr = np.ndarray([int(d) for d in dims])
+    except MemoryError:
+        raise ValueError(f"For '{cls_name}', the {_quoted(shape_args)} ask for a '{arg_name}' of shape "
+                         f"{tuple(dims)} ({count} elements): not enough memory.") from None
+    if isinstance(init_obj, (HeUniform, XavierUniform)) and arr.ndim < 2:
+        V.fail(cls_name, arg_name, "an initializer that works on this shape (xavier_uniform and he_uniform "
+               "need at least 2-D to compute fan_in/fan_out)", init)
     init_obj(arr)
     return Tensor(arr, dtype=dtype)

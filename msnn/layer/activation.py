@@ -11,7 +11,8 @@ import torch.nn.functional as F
 from .._api import ms_api
 from .. import _validator as V
 from ..cell import Cell
-from ..common.initializer import initializer
+from ..common import dtype as mstype
+from ..common.initializer import check_alloc, make_tensor
 from ..common.parameter import Parameter
 from ..common.tensor import Tensor
 
@@ -22,7 +23,7 @@ __all__ = ["Softmax", "LogSoftmax", "ReLU", "ReLU6", "LeakyReLU", "Tanh", "GELU"
 def _check_axis_in_rank(axis, rank, cls_name):
     """MindSpore's run-time axis check: ``-rank <= axis < rank`` (ValueError)."""
     if not -rank <= axis < rank:
-        V.fail(cls_name, "axis", f"in [{-rank}, {rank}) for a {rank}-D input", axis)
+        V.fail(cls_name, "axis", f"in [{-rank}, {rank}) for a {rank}-D 'input'", axis)
 
 
 @ms_api("mindspore.nn.Softmax", torch="torch.nn.functional.softmax",
@@ -69,6 +70,7 @@ class Softmax(Cell):
         self._dims = (axis,) if isinstance(axis, int) else axis
 
     def construct(self, x):
+        V.check_input(x, "input", "Softmax", "float")
         rank = x.dim()
         for a in self._dims:
             _check_axis_in_rank(a, rank, "Softmax")
@@ -110,6 +112,7 @@ class LogSoftmax(Cell):
         self.axis = V.check_type(axis, "axis", type(self).__name__, int, exc=ValueError)
 
     def construct(self, x):
+        V.check_input(x, "input", "LogSoftmax", "float")
         _check_axis_in_rank(self.axis, x.dim(), "LogSoftmax")
         return F.log_softmax(x, self.axis)
 
@@ -137,6 +140,7 @@ class ReLU(Cell):
         super().__init__()
 
     def construct(self, x):
+        V.check_input(x, "input", "ReLU", "number")
         return F.relu(x)
 
 
@@ -163,6 +167,7 @@ class ReLU6(Cell):
         super().__init__()
 
     def construct(self, x):
+        V.check_input(x, "input", "ReLU6", "number")
         return F.relu6(x)
 
 
@@ -189,14 +194,18 @@ class LeakyReLU(Cell):
 
     Note:
         MindSpore 0.1 computes ``max(alpha*x, x)`` (``min`` when alpha > 1), which equals
-        torch's leaky_relu for every alpha; alpha is not validated (as in MindSpore).
+        torch's leaky_relu for every alpha. Unlike 0.1, alpha must be a finite number (TypeError
+        for another type, ValueError for NaN/inf): 0.1 accepted anything and failed at the call.
     """
 
     def __init__(self, alpha=0.2):
         super().__init__()
-        self.alpha = alpha
+        if isinstance(alpha, np.generic):
+            alpha = alpha.item()
+        self.alpha = V.check_number(alpha, "alpha", type(self).__name__)
 
     def construct(self, x):
+        V.check_input(x, "input", "LeakyReLU", "float")
         return F.leaky_relu(x, self.alpha)
 
 
@@ -223,6 +232,7 @@ class Tanh(Cell):
         super().__init__()
 
     def construct(self, x):
+        V.check_input(x, "input", "Tanh", "float")
         return torch.tanh(x)
 
 
@@ -257,6 +267,7 @@ class GELU(Cell):
         super().__init__()
 
     def construct(self, x):
+        V.check_input(x, "input", "GELU", "float")
         return F.gelu(x, approximate="tanh")
 
 
@@ -283,6 +294,7 @@ class Sigmoid(Cell):
         super().__init__()
 
     def construct(self, x):
+        V.check_input(x, "input", "Sigmoid", "float")
         return torch.sigmoid(x)
 
 
@@ -331,6 +343,7 @@ class PReLU(Cell):
         super().__init__()
         name = type(self).__name__
         V.check_positive_int(channel, "channel", name)
+        check_alloc([channel], name, "w", "channel")
         if isinstance(w, (np.float32, float)):
             w = Tensor(np.full((channel,), w, dtype=np.float32))
         elif isinstance(w, list):
@@ -340,12 +353,15 @@ class PReLU(Cell):
         if tuple(w.shape) != (channel,):
             V.fail(name, "w", f"of shape ({channel},)", tuple(w.shape))
         self.channel = channel
-        self.w = Parameter(initializer(w, [channel]), name='a')
+        self.w = Parameter(make_tensor(w, [channel], mstype.float32, name, "w", "channel"), name='a')
 
     def construct(self, x):
+        V.check_input(x, "input", "PReLU", self.w.dtype)
         n = self.w.shape[0]
+        if x.dim() == 0:
+            V.fail("PReLU", "input", "a Tensor of at least 1 dim", V._Raw("shape ()"))
         if x.dim() == 1 and n != 1 or x.dim() > 1 and n not in (1, x.shape[1]):
-            V.fail("PReLU", "w", f"of length 1 or the channel count of the input {tuple(x.shape)}", n)
+            V.fail("PReLU", "w", f"of length 1 or the channel count of the 'input' {tuple(x.shape)}", n)
         u = F.relu(self.w)
         out = F.prelu(x, u)
         if self.training:
@@ -386,9 +402,15 @@ def get_activation(name):
         >>> sigmoid
         Sigmoid<>
     """
-    if not name:
+    return _activation(name, "get_activation", "name")
+
+
+def _activation(name, cls_name, arg_name):
+    """:func:`get_activation` for a class: a falsy name (None, '', 0, ()) gives None as in 0.1, an
+    unknown name KeyError (0.1's type) naming ``cls_name`` and ``arg_name``."""
+    if name is None or (isinstance(name, (str, int, float, tuple, list)) and not name):
         return None
-    if name not in _ACTIVATIONS:
-        raise KeyError(f"For 'get_activation', the 'name' must be one of {sorted(_ACTIVATIONS)}, "
-                       f"but got {name!r}: Unknown activation type")
+    if not isinstance(name, str) or name not in _ACTIVATIONS:
+        raise KeyError(f"For '{cls_name}', the '{arg_name}' must be None or one of {sorted(_ACTIVATIONS)}, "
+                       f"but got {V._show(name)}: Unknown activation type")
     return _ACTIVATIONS[name]()

@@ -11,16 +11,17 @@ from .. import _translate as T
 from .. import _validator as V
 from ..cell import Cell
 from ..common import dtype as mstype
-from ..common.initializer import initializer
+from ..common.initializer import make_tensor
 from ..common.parameter import Parameter
 from ..common.tensor import Tensor
-from .activation import get_activation
+from .activation import _activation
 
 __all__ = ["Dropout", "Flatten", "Dense", "ClipByNorm", "Norm", "OneHot"]
 
 
 def _check_int_indices(indices, cls_name):
     """MindSpore's ``check_typename`` on index tensors (ValueError for a non-integer dtype)."""
+    V.check_tensor(indices, "indices", cls_name)
     if indices.is_floating_point() or indices.is_complex() or indices.dtype == torch.bool:
         V.fail(cls_name, "indices", "an integer Tensor", indices.dtype)
 
@@ -100,6 +101,7 @@ class Dropout(Cell):
         return gen
 
     def construct(self, x):
+        V.check_input(x, "input", "Dropout", "float")
         if not self.training or self._p == 0.0:
             return x
         if self._seed is None:
@@ -140,6 +142,8 @@ class Flatten(Cell):
         super().__init__()
 
     def construct(self, x):
+        if not isinstance(x, torch.Tensor) or x.dim() == 0:
+            V.check_input(x, "input", "Flatten", ndim=tuple(range(1, 9)))
         shape = x.shape
         return x.reshape(shape[0], math.prod(shape[1:]))
 
@@ -192,19 +196,24 @@ class Dense(Cell):
         self.has_bias = V.check_bool(has_bias, "has_bias", name)
         if isinstance(weight_init, torch.Tensor) and tuple(weight_init.shape) != (out_channels, in_channels):
             V.fail(name, "weight_init", f"a Tensor of shape ({out_channels}, {in_channels})", tuple(weight_init.shape))
-        self.weight = Parameter(initializer(weight_init, [out_channels, in_channels]), name="weight")
+        self.weight = Parameter(make_tensor(weight_init, [out_channels, in_channels], mstype.float32, name,
+                                            "weight_init", "in_channels/out_channels"), name="weight")
         if has_bias:
             if isinstance(bias_init, torch.Tensor) and tuple(bias_init.shape) != (out_channels,):
                 V.fail(name, "bias_init", f"a Tensor of shape ({out_channels},)", tuple(bias_init.shape))
-            self.bias = Parameter(initializer(bias_init, [out_channels]), name="bias")
+            self.bias = Parameter(make_tensor(bias_init, [out_channels], mstype.float32, name, "bias_init",
+                                              "out_channels"), name="bias")
         else:
             self.bias = None
-        self.activation = get_activation(activation)
+        self.activation = _activation(activation, name, "activation")
         self.activation_flag = self.activation is not None
 
     def construct(self, x):
+        weight = self.weight
+        if not isinstance(x, torch.Tensor) or x.dtype is not weight.dtype:
+            V.check_input(x, "input", "Dense", weight.dtype)
         if x.dim() != 2 or x.shape[1] != self.in_channels:
-            V.fail("Dense", "input", f"a 2-D Tensor of shape (N, {self.in_channels})", tuple(x.shape))
+            V.fail("Dense", "input", f"a 2-D Tensor of shape (N, {self.in_channels})", V._Raw(f"shape {tuple(x.shape)}"))
         out = F.linear(x, self.weight, self.bias)
         if self.activation_flag:
             return self.activation(out)
@@ -251,7 +260,20 @@ class ClipByNorm(Cell):
         super().__init__()
 
     def construct(self, x, clip_norm):
-        if not isinstance(clip_norm, torch.Tensor):
+        V.check_input(x, "input", "ClipByNorm", "float")
+        if x.dtype is torch.float64:  # 0.1: float16/float32 only (the norm is taken in float32)
+            V.check_input(x, "input", "ClipByNorm", torch.float32)
+        if isinstance(clip_norm, torch.Tensor):
+            if clip_norm.numel() != 1:
+                try:
+                    ok = torch.broadcast_shapes(clip_norm.shape, x.shape) == x.shape
+                except RuntimeError:
+                    ok = False
+                if not ok:
+                    V.fail("ClipByNorm", "clip_norm", f"a scalar or a Tensor broadcastable to the 'input' "
+                           f"{tuple(x.shape)}", clip_norm)
+        else:
+            V.check_number(clip_norm, "clip_norm", "ClipByNorm")
             clip_norm = torch.tensor(clip_norm, dtype=torch.float32, device=x.device)
         # the global L2 norm in float32; torch's norm backward is 0 at an all-zero input, as 0.1's
         # select-guarded sqrt was
@@ -305,15 +327,16 @@ class Norm(Cell):
             for item in axis:
                 V.check_type(item, "axis", name, int, exc=ValueError, what="an int or a tuple of ints")
         self.axis = axis
-        self.keep_dims = keep_dims
+        self.keep_dims = V.check_bool(keep_dims, "keep_dims", name, exc=ValueError)  # 0.1's ReduceSum check
         self._axes = (axis,) if isinstance(axis, int) else axis
         self._dim = T.norm_axis_to_dim(axis)
 
     def construct(self, x):
+        V.check_input(x, "input", "Norm", "float")
         rank = x.dim()
         for a in self._axes:
             if not -rank <= a < rank:
-                V.fail("Norm", "axis", f"in [{-rank}, {rank}) for a {rank}-D input", self.axis)
+                V.fail("Norm", "axis", f"in [{-rank}, {rank}) for a {rank}-D 'input'", self.axis)
         return torch.sqrt((x * x).sum(dim=self._dim, keepdim=bool(self.keep_dims)))
 
     def extend_repr(self):
@@ -372,10 +395,14 @@ class OneHot(Cell):
         name = type(self).__name__
         self.axis = V.check_type(axis, "axis", name, int, exc=ValueError)
         self.depth = V.check_int(depth, "depth", name, lower=0, exc=ValueError)
-        V.check_dtype(dtype, "on_value/off_value dtype", name, (mstype.float16, mstype.float32))
+        V.check_dtype(dtype, "dtype", name, (mstype.float16, mstype.float32))
         for arg, value in (("on_value", on_value), ("off_value", off_value)):
             if isinstance(value, bool) or not isinstance(value, (numbers.Number, torch.Tensor)):
                 V.fail(name, arg, "a number", value, exc=TypeError)
+            if isinstance(value, torch.Tensor) and value.numel() != 1:
+                V.fail(name, arg, "a number or a one-element Tensor", value)
+            if not math.isfinite(float(value)):
+                V.fail(name, arg, "a finite number", value)
         self.on_value = Tensor(on_value, dtype)
         self.off_value = Tensor(off_value, dtype)
 

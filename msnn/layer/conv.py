@@ -8,7 +8,8 @@ from .._api import ms_api
 from .. import _translate as T
 from .. import _validator as V
 from ..cell import Cell
-from ..common.initializer import initializer
+from ..common import dtype as mstype
+from ..common.initializer import make_tensor
 from ..common.parameter import Parameter
 
 __all__ = ["Conv2d", "Conv2dTranspose"]
@@ -52,7 +53,7 @@ class _Conv(Cell):
             V.fail(name, "kernel_size", "an int or a tuple of 2 ints >= 1", kernel_size)
         for arg, value in channels:
             if value % group:
-                V.fail(name, arg, f"divisible by group={group}", value)
+                V.fail(name, arg, f"divisible by 'group' ({group})", value)
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.kernel_size = kernel
@@ -63,11 +64,14 @@ class _Conv(Cell):
         self.group = group
         self.has_bias = has_bias
         w_out, w_in = channels[1][1], channels[0][1]
-        self.weight = Parameter(initializer(weight_init, [w_out, w_in // group, *kernel]), name="weight")
+        self.weight = Parameter(make_tensor(weight_init, [w_out, w_in // group, *kernel], mstype.float32, name,
+                                            "weight_init", "in_channels/out_channels/kernel_size"), name="weight")
         if V.check_bool(has_bias, "has_bias", name):
             if transpose and not isinstance(bias_init, torch.Tensor):
-                initializer(bias_init, [in_channels])  # 0.1's throw-away base bias: keeps numpy's RNG stream
-            self.bias = Parameter(initializer(bias_init, [out_channels]), name="bias")
+                # 0.1's throw-away base bias: keeps numpy's RNG stream
+                make_tensor(bias_init, [in_channels], mstype.float32, name, "bias_init", "in_channels")
+            self.bias = Parameter(make_tensor(bias_init, [out_channels], mstype.float32, name, "bias_init",
+                                              "out_channels"), name="bias")
         else:
             if not (isinstance(bias_init, str) and bias_init == "zeros"):
                 _logger.warning("Value of 'has_bias' is False, value of 'bias_init' will be ignored.")
@@ -165,6 +169,11 @@ class Conv2d(_Conv):
 
     def construct(self, x):
         V.check_ndim(x, "input", type(self).__name__, 4, what="a 4-D (N, C, H, W) Tensor")
+        if x.dtype is not self.weight.dtype:
+            V.check_input(x, "input", type(self).__name__, self.weight.dtype)
+        if x.shape[1] != self.in_channels:
+            V.fail(type(self).__name__, "input", f"a Tensor of in_channels={self.in_channels} channels (dim 1)",
+                   V._Raw(f"shape {tuple(x.shape)}"))
         return conv2d(x, self.weight, self.bias, self.kernel_size, self._stride2, self._dilation2, self.group,
                       self._same, self._padding)
 
@@ -248,6 +257,11 @@ class Conv2dTranspose(_Conv):
 
     def construct(self, x):
         V.check_ndim(x, "input", type(self).__name__, 4, what="a 4-D (N, C, H, W) Tensor")
+        if x.dtype is not self.weight.dtype:
+            V.check_input(x, "input", type(self).__name__, self.weight.dtype)
+        if x.shape[1] != self.in_channels:
+            V.fail(type(self).__name__, "input", f"a Tensor of in_channels={self.in_channels} channels (dim 1)",
+                   V._Raw(f"shape {tuple(x.shape)}"))
         (kh, kw), s, d = self.kernel_size, self.stride, self.dilation
         ph, oph, th = T.conv_transpose_plan(x.shape[2], kh, s, self.pad_mode, self.padding, d)
         pw, opw, tw = T.conv_transpose_plan(x.shape[3], kw, s, self.pad_mode, self.padding, d)

@@ -6,7 +6,7 @@ from .._api import ms_api
 from .. import _validator as V
 from ..cell import Cell
 from ..common import dtype as mstype
-from ..common.initializer import initializer
+from ..common.initializer import make_tensor
 from ..common.parameter import Parameter
 
 __all__ = ["Embedding"]
@@ -60,17 +60,23 @@ class Embedding(Cell):
     def __init__(self, vocab_size, embedding_size, use_one_hot=False, embedding_table='normal',
                  dtype=mstype.float32):
         super().__init__()
-        V.check_dtype(dtype, "dtype", type(self).__name__, mstype.number_type)
-        self.vocab_size = vocab_size
-        self.embedding_size = embedding_size
-        self.use_one_hot = use_one_hot
-        self.embedding_table = Parameter(initializer(embedding_table, [vocab_size, embedding_size]),
+        name = type(self).__name__
+        V.check_dtype(dtype, "dtype", name, mstype.number_type)
+        # 0.1's initializer refused a bad shape with ValueError
+        self.vocab_size = V.check_positive_int(vocab_size, "vocab_size", name, exc=ValueError)
+        self.embedding_size = V.check_positive_int(embedding_size, "embedding_size", name, exc=ValueError)
+        self.use_one_hot = V.check_bool(use_one_hot, "use_one_hot", name)
+        self.embedding_table = Parameter(make_tensor(embedding_table, [vocab_size, embedding_size], mstype.float32,
+                                                     name, "embedding_table", "vocab_size/embedding_size"),
                                          name='embedding_table')
         self.dtype = dtype
 
     def construct(self, ids):
+        V.check_tensor(ids, "input_ids", "Embedding")
         if ids.is_floating_point() or ids.is_complex() or ids.dtype == torch.bool:
-            V.fail("Embedding", "ids", "an integer Tensor", ids.dtype)
+            V.fail("Embedding", "input_ids", "an integer Tensor", ids.dtype)
+        if ids.dtype is not torch.int64 and ids.dtype is not torch.int32:
+            ids = ids.long()  # uint8/int8/int16 ids: torch's gather takes int32/int64 only
         safe = ids.clamp(0, self.vocab_size - 1)
         out = F.embedding(safe, self.embedding_table)
         return out * (safe == ids).unsqueeze(-1).to(out.dtype)

@@ -7,7 +7,8 @@ from .._api import ms_api
 from .. import _translate as T
 from .. import _validator as V
 from ..cell import Cell
-from ..common.initializer import initializer
+from ..common import dtype as mstype
+from ..common.initializer import check_alloc, make_tensor
 from ..common.parameter import Parameter
 
 __all__ = ["LSTM"]
@@ -54,6 +55,12 @@ class LSTM(Cell):
             bidirectional is not a bool.
         ValueError: If batch_first is not a bool, input_size, hidden_size or num_layers < 1, or
             dropout is not a number in [0, 1].
+
+    A call checks its inputs before the fused kernel runs (0.1's shape/dtype inference): a
+    non-Tensor input, ``hx`` that is not a pair of Tensors, or a dtype other than the weight's
+    raises TypeError; an input that is not 3-D or whose last dim is not ``input_size``, or an
+    ``h_0``/``c_0`` whose shape is not (num_layers * num_directions, batch_size, hidden_size)
+    raises ValueError.
 
     Inputs:
         - **input** (Tensor) - Tensor of shape (seq_len, batch_size, input_size), or
@@ -109,9 +116,15 @@ class LSTM(Cell):
         self.has_bias = V.check_bool(has_bias, "has_bias", name)
         self.bidirectional = V.check_bool(bidirectional, "bidirectional", name)
         self.dropout = V.check_number(dropout, "dropout", name, lower=0, upper=1, exc=ValueError)
+        dirs, gate = 2 if bidirectional else 1, 4 * hidden_size
+        per_dir = [gate * ((input_size if k == 0 else hidden_size * dirs) + hidden_size + (2 if has_bias else 0))
+                   for k in range(min(num_layers, 2))]  # layers >= 1 all have the size of layer 1
+        check_alloc([dirs * (per_dir[0] + (num_layers - 1) * per_dir[-1])], name, "weight",
+                    "input_size/hidden_size/num_layers")  # before the layout lists are built
         self._sizes, self._shapes, self._order = T.lstm_flat_layout(input_size, hidden_size, num_layers, has_bias,
                                                                     bidirectional)
-        self.weight = Parameter(initializer(0.0, [sum(self._sizes), 1, 1]), name='weight')
+        self.weight = Parameter(make_tensor(0.0, [sum(self._sizes), 1, 1], mstype.float32, name, "weight",
+                                            "input_size/hidden_size/num_layers"), name='weight')
 
     def _flat_weights(self):
         chunks = self.weight.view(-1).split(self._sizes)
@@ -127,7 +140,9 @@ def lstm(x, hx, weight, sizes, shapes, order, has_bias, num_layers, dropout, tra
          batch_first):
     """MindSpore's LSTM on torch's fused kernel (shared by ``nn.LSTM`` and ``P.LSTM``): ``weight``
     is MindSpore's flat weight, split by ``T.lstm_flat_layout``'s ``(sizes, shapes, order)``.
-    Returns ``(output, h_n, c_n)``."""
+    Returns ``(output, h_n, c_n)``. The inputs are checked first (the kernel does not check them).
+    """
+    hx = _check_inputs(x, hx, weight, shapes, num_layers, bidirectional, batch_first)
     chunks = weight.reshape(-1).split(sizes)
     weights = [chunks[i].view(shapes[i]) for i in order]
     args = (x, hx, weights, has_bias, num_layers, dropout, training, bidirectional, batch_first)
@@ -136,3 +151,35 @@ def lstm(x, hx, weight, sizes, shapes, order, has_bias, num_layers, dropout, tra
             warnings.filterwarnings("ignore", message="RNN module weights are not part of single")
             return torch._VF.lstm(*args)  # pylint: disable=protected-access
     return torch._VF.lstm(*args)  # pylint: disable=protected-access
+
+
+def _check_inputs(x, hx, weight, shapes, num_layers, bidirectional, batch_first):
+    """0.1's LSTM shape/dtype inference, run before the fused kernel (which does not check, and reads
+    or writes out of bounds on a mismatch): TypeError for non-tensors and dtypes, ValueError for
+    shapes. ``shapes[0]`` is layer 0's W_ih (4H, input_size), ``shapes[1]`` its W_hh (4H, H)."""
+    name = "LSTM"
+    input_size, hidden_size = shapes[0][1], shapes[1][1]
+    V.check_tensor(x, "input", name)
+    if x.dim() != 3:
+        V.fail(name, "input", "a 3-D Tensor", V._Raw(f"shape {tuple(x.shape)}"))
+    if not isinstance(hx, (tuple, list)) or len(hx) != 2:
+        V.fail(name, "hx", "a tuple of two Tensors (h_0, c_0)", hx, exc=TypeError)
+    h, c = hx
+    V.check_tensor(h, "hx[0]", name)
+    V.check_tensor(c, "hx[1]", name)
+    w_dtype = weight.dtype
+    for t, arg in ((x, "input"), (h, "hx[0]"), (c, "hx[1]")):
+        if t.dtype is not w_dtype:
+            V.fail(name, arg, f"a Tensor of the weight's dtype {str(w_dtype)[6:]}",
+                   V._Raw(f"dtype {str(t.dtype)[6:]}"), exc=TypeError)
+    if x.shape[2] != input_size:
+        V.fail(name, "input", f"a Tensor with input_size {input_size} in its last dim", V._Raw(f"shape {tuple(x.shape)}"))
+    batch = x.shape[0] if batch_first else x.shape[1]
+    want = (num_layers * (2 if bidirectional else 1), batch, hidden_size)
+    for t, arg in ((h, "hx[0]"), (c, "hx[1]")):
+        if t.shape != want:
+            V.fail(name, arg, f"of shape (num_layers * num_directions, batch_size, hidden_size) = {want}",
+                   V._Raw(f"shape {tuple(t.shape)}"))
+    if x.device != weight.device or h.device != x.device or c.device != x.device:
+        V.fail(name, "input", f"on the weight's device {weight.device}", V._Raw(f"devices {x.device}, {h.device}, {c.device}"))
+    return h, c

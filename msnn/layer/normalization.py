@@ -1,18 +1,28 @@
 """mindspore.nn.layer.normalization: BatchNorm1d, BatchNorm2d, LayerNorm."""
 import math
 
+import torch
 import torch.nn.functional as F
 
 from .._api import ms_api
 from .. import _translate as T
 from .. import _validator as V
 from ..cell import Cell
-from ..common.initializer import initializer
+from ..common import dtype as mstype
+from ..common.initializer import make_tensor
 from ..common.parameter import Parameter
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm"]
 
 _LAYER_NORM_EPS = 1e-12  # 0.1 ran the TBE layer_norm kernel with its default epsilon; no argument
+
+
+def _norm_dtype(x, gamma):
+    """The input dtype a norm layer accepts: gamma's, or float16/bfloat16 with float32 parameters
+    (mixed precision, which torch's kernels run)."""
+    if isinstance(x, torch.Tensor) and gamma.dtype is torch.float32 and x.dtype in (torch.float16, torch.bfloat16):
+        return x.dtype
+    return gamma.dtype
 
 
 class _BatchNorm(Cell):
@@ -26,23 +36,43 @@ class _BatchNorm(Cell):
         if not isinstance(num_features, int):  # 0.1's initializer refused a non-int shape (ValueError)
             V.fail(name, "num_features", "an int", num_features)
         V.check_number(momentum, "momentum", name, lower=0, upper=1)
-        self.use_batch_statistics = use_batch_statistics
+        V.check_bool(affine, "affine", name)
+        self.use_batch_statistics = V.check_bool(use_batch_statistics, "use_batch_statistics", name)
         self.num_features = num_features
         self.eps = eps
         # creation order and standalone names are 0.1's: mean, variance, gamma, beta
-        self.moving_mean = Parameter(initializer(moving_mean_init, num_features), name="mean", requires_grad=False)
-        self.moving_variance = Parameter(initializer(moving_var_init, num_features), name="variance",
+        def init(value, arg):
+            return make_tensor(value, num_features, mstype.float32, name, arg, "num_features")
+        self.moving_mean = Parameter(init(moving_mean_init, "moving_mean_init"), name="mean", requires_grad=False)
+        self.moving_variance = Parameter(init(moving_var_init, "moving_var_init"), name="variance",
                                          requires_grad=False)
-        self.gamma = Parameter(initializer(gamma_init, num_features), name="gamma", requires_grad=affine)
-        self.beta = Parameter(initializer(beta_init, num_features), name="beta", requires_grad=affine)
+        self.gamma = Parameter(init(gamma_init, "gamma_init"), name="gamma", requires_grad=affine)
+        self.beta = Parameter(init(beta_init, "beta_init"), name="beta", requires_grad=affine)
         V.check_number(eps, "eps", name, lower=0, upper=1, lower_open=True, exc=ValueError)
         # 0.1 keeps the kernel's factor (1 - momentum) as `momentum`; the repr prints it
         self.momentum = 1.0 - momentum
         self._torch_momentum = T.ms_momentum_to_torch(momentum)
 
     def construct(self, x):
-        return F.batch_norm(x, self.moving_mean, self.moving_variance, self.gamma, self.beta,
-                            self.training and self.use_batch_statistics, self._torch_momentum, self.eps)
+        gamma = self.gamma
+        if not isinstance(x, torch.Tensor) or x.dtype is not gamma.dtype or x.dim() not in self._ranks \
+                or x.shape[1] != self.num_features:
+            self._check_input(x)
+        try:
+            return F.batch_norm(x, self.moving_mean, self.moving_variance, gamma, self.beta,
+                                self.training and self.use_batch_statistics, self._torch_momentum, self.eps)
+        except ValueError as err:  # batch statistics of a single value per channel
+            raise ValueError(f"For '{type(self).__name__}', the 'input' must have more than 1 value per channel "
+                             f"in training mode, but got shape {tuple(x.shape)}.") from err
+
+    _ranks = (2, 4)
+
+    def _check_input(self, x):
+        name = type(self).__name__
+        V.check_input(x, "input", name, _norm_dtype(x, self.gamma), self._ranks)
+        if x.shape[1] != self.num_features:
+            V.fail(name, "input", f"a Tensor with num_features={self.num_features} channels (dim 1)",
+                   V._Raw(f"shape {tuple(x.shape)}"))
 
     def extend_repr(self):
         return 'num_features={}, eps={}, momentum={}, gamma={}, beta={}, moving_mean={}, moving_variance={}'.format(
@@ -179,6 +209,10 @@ class LayerNorm(Cell):
         (20, 5, 10, 10)
     """
 
+    _ranks = (2,)
+
+    _ranks = (4,)
+
     def __init__(self, normalized_shape, begin_norm_axis=-1, begin_params_axis=-1, gamma_init='ones',
                  beta_init='zeros'):
         super().__init__()
@@ -186,8 +220,16 @@ class LayerNorm(Cell):
         self.normalized_shape = normalized_shape
         self.begin_norm_axis = begin_norm_axis
         self.begin_params_axis = begin_params_axis
-        self.gamma = Parameter(initializer(gamma_init, normalized_shape), name="gamma")
-        self.beta = Parameter(initializer(beta_init, normalized_shape), name="beta")
+        dims = (normalized_shape,) if isinstance(normalized_shape, int) and not isinstance(normalized_shape, bool) \
+            else normalized_shape
+        if not isinstance(dims, (tuple, list)) or not dims or not all(
+                isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in dims):
+            V.fail(name, "normalized_shape", "a positive int or a non-empty tuple or list of positive ints",
+                   normalized_shape)
+        self.gamma = Parameter(make_tensor(gamma_init, normalized_shape, mstype.float32, name, "gamma_init",
+                                           "normalized_shape"), name="gamma")
+        self.beta = Parameter(make_tensor(beta_init, normalized_shape, mstype.float32, name, "beta_init",
+                                          "normalized_shape"), name="beta")
         V.check_type(begin_norm_axis, "begin_norm_axis", name, int, exc=ValueError)
         V.check_type(begin_params_axis, "begin_params_axis", name, int, exc=ValueError)
         # the common case -- both axes -1, 1-D gamma/beta -- is exactly torch's layer_norm over the
@@ -197,10 +239,14 @@ class LayerNorm(Cell):
         self._last_dim_shape = shape if last_only and tuple(self.beta.shape) == shape else None
 
     def construct(self, input_x):
+        if not isinstance(input_x, torch.Tensor) or input_x.dtype is not self.gamma.dtype:
+            V.check_input(input_x, "input_x", "LayerNorm", _norm_dtype(input_x, self.gamma))
         fast = self._last_dim_shape
         if fast is not None and input_x.shape[-1:] == fast:
             return F.layer_norm(input_x, fast, self.gamma, self.beta, _LAYER_NORM_EPS)
         rank = input_x.dim()
+        if rank == 0:
+            V.fail(type(self).__name__, "input_x", "a Tensor of at least 1 dim", V._Raw("shape ()"), exc=RuntimeError)
         norm_axis = self._axis(self.begin_norm_axis, "begin_norm_axis", rank)
         params_axis = self._axis(self.begin_params_axis, "begin_params_axis", rank)
         norm_shape = input_x.shape[norm_axis:]
@@ -213,7 +259,7 @@ class LayerNorm(Cell):
             # input_shape[begin_params_axis:]; its kernel reads them at (flat index mod that size)
             lead = len(params_shape)
             if gamma.shape[:lead] != params_shape or beta.shape[:lead] != params_shape:
-                V.fail(type(self).__name__, "gamma", f"of a shape starting with input_shape[begin_params_axis:]={tuple(params_shape)}", tuple(gamma.shape), exc=RuntimeError)
+                V.fail(type(self).__name__, "gamma", f"of a shape starting with the 'input_x' shape[begin_params_axis:]={tuple(params_shape)}", tuple(gamma.shape), exc=RuntimeError)
             size = math.prod(params_shape)
             gamma = gamma.reshape(-1)[:size].view(params_shape)
             beta = beta.reshape(-1)[:size].view(params_shape)
@@ -222,7 +268,7 @@ class LayerNorm(Cell):
     def _axis(self, axis, arg_name, rank):
         """0.1's shape inference: an axis in [-1, rank - 1] (RuntimeError otherwise), made positive."""
         if axis < -1 or axis > rank - 1:
-            V.fail(type(self).__name__, arg_name, f"in [-1, {rank - 1}] for a rank-{rank} input", axis, exc=RuntimeError)
+            V.fail(type(self).__name__, arg_name, f"in [-1, {rank - 1}] for a rank-{rank} 'input_x'", axis, exc=RuntimeError)
         return axis + rank if axis < 0 else axis
 
     def extend_repr(self):

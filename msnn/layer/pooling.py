@@ -138,6 +138,8 @@ class MaxPool2d(_PoolNd):
 
     def construct(self, x):
         V.check_ndim(x, "input", type(self).__name__, 4, what="a 4-D (N, C, H, W) Tensor")
+        if not x.is_floating_point():
+            V.check_input(x, "input", type(self).__name__, "float")
         if not self._same:
             self._valid_check(x)
         return max_pool2d(x, self._kernel, self._stride, self._same)
@@ -207,6 +209,8 @@ class AvgPool2d(_PoolNd):
 
     def construct(self, x):
         V.check_ndim(x, "input", type(self).__name__, 4, what="a 4-D (N, C, H, W) Tensor")
+        if not x.is_floating_point():
+            V.check_input(x, "input", type(self).__name__, "float")
         if not self._same:
             self._valid_check(x)
         return avg_pool2d(x, self._kernel, self._stride, self._same)

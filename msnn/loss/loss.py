@@ -31,6 +31,24 @@ def _check_same_shape(a, b, a_name, b_name, cls_name):
         V.fail(cls_name, b_name, f"of the same shape as '{a_name}' {tuple(a.shape)}", tuple(b.shape))
 
 
+def _check_input_pair(base, target, cls_name):
+    """``input``/``target``: Tensors (TypeError) of one floating dtype (TypeError, 0.1's type inference)."""
+    V.check_input(base, "input", cls_name, "float")
+    V.check_tensor(target, "target", cls_name)
+    if target.dtype is not base.dtype:
+        V.fail(cls_name, "target", f"a Tensor of the dtype of 'input' ({str(base.dtype)[6:]})",
+               V._Raw(f"dtype {str(target.dtype)[6:]}"), exc=TypeError)
+
+
+def _check_broadcast(base, target, cls_name):
+    """Shapes that broadcast (ValueError, 0.1's shape inference), checked only off the fast path."""
+    try:
+        torch.broadcast_shapes(base.shape, target.shape)
+    except RuntimeError:
+        V.fail(cls_name, "target", f"of a shape that broadcasts with the 'input' {tuple(base.shape)}",
+               V._Raw(f"shape {tuple(target.shape)}"))
+
+
 def _check_float_pair(a, b, a_name, b_name, cls_name):
     """MindSpore's ``check_type_same(..., (float16, float32))``: both float16/32 and equal (TypeError)."""
     V.check_dtype(a.dtype, a_name + ".dtype", cls_name, _FLOAT16_32)
@@ -43,7 +61,7 @@ def _check_sparse_labels(logits, labels, depth, cls_name):
     if labels.is_floating_point() or labels.is_complex() or labels.dtype == torch.bool:
         V.fail(cls_name, "labels.dtype", "an integer dtype when sparse=True", mstype.dtype_name(labels.dtype), exc=TypeError)
     if tuple(labels.shape) + (depth,) != tuple(logits.shape):
-        V.fail(cls_name, "labels", f"of shape {tuple(logits.shape[:-1])} (logits {tuple(logits.shape)}) when sparse=True", tuple(labels.shape))
+        V.fail(cls_name, "labels", f"of shape {tuple(logits.shape[:-1])} ('logits' {tuple(logits.shape)}) when sparse=True", tuple(labels.shape))
 
 
 def _sparse_softmax_cross_entropy(logits, labels):
@@ -152,8 +170,12 @@ class L1Loss(_Loss):
     """
 
     def construct(self, base, target):
+        if not isinstance(base, torch.Tensor) or not isinstance(target, torch.Tensor) or base.dtype is not target.dtype \
+                or not base.is_floating_point():
+            _check_input_pair(base, target, "L1Loss")
         if base.shape == target.shape:
             return F.l1_loss(base, target, reduction=self._reduction)
+        _check_broadcast(base, target, "L1Loss")
         return self.get_loss(torch.abs(base - target))
 
 
@@ -192,8 +214,12 @@ class MSELoss(_Loss):
     """
 
     def construct(self, base, target):
+        if not isinstance(base, torch.Tensor) or not isinstance(target, torch.Tensor) or base.dtype is not target.dtype \
+                or not base.is_floating_point():
+            _check_input_pair(base, target, "MSELoss")
         if base.shape == target.shape:
             return F.mse_loss(base, target, reduction=self._reduction)
+        _check_broadcast(base, target, "MSELoss")
         return self.get_loss(torch.square(base - target))
 
 
@@ -247,6 +273,8 @@ class SmoothL1Loss(_Loss):
         self.sigma = V.check_float(sigma, "sigma", type(self).__name__, lower=0.0, lower_open=True)
 
     def construct(self, base, target):
+        V.check_tensor(base, "input_data", "SmoothL1Loss")
+        V.check_tensor(target, "target_data", "SmoothL1Loss")
         _check_same_shape(base, target, "input_data", "target_data", "SmoothL1Loss")
         _check_float_pair(base, target, "input_data", "target_data", "SmoothL1Loss")
         return F.smooth_l1_loss(base, target, reduction="none", beta=self.sigma)
@@ -323,8 +351,8 @@ class SoftmaxCrossEntropyWithLogits(_Loss):
 
     def __init__(self, is_grad=True, sparse=False, reduction=None):
         super().__init__(reduction)
-        self.is_grad = is_grad
-        self.sparse = sparse
+        self.is_grad = V.check_bool(is_grad, "is_grad", type(self).__name__)
+        self.sparse = V.check_bool(sparse, "sparse", type(self).__name__)
         target = context.semantics_target()
         self._kernel_path = sparse and target in ("CPU", "GPU")  # 0.1's SparseSoftmaxCrossEntropyWithLogits
         self._check_labels = target == "CPU"
@@ -335,7 +363,11 @@ class SoftmaxCrossEntropyWithLogits(_Loss):
 
     def construct(self, logits, labels):
         name = "SoftmaxCrossEntropyWithLogits"
+        V.check_tensor(logits, "logits", name)
+        V.check_tensor(labels, "labels", name)
         V.check_dtype(logits.dtype, "logits.dtype", name, _FLOAT16_32)
+        if logits.dim() == 0:
+            V.fail(name, "logits", "a Tensor of at least 1 dim (the classes)", V._Raw("shape ()"))
         if self._kernel_path:
             _check_sparse_labels(logits, labels, logits.shape[-1], name)
             return _sparse_kernel_path(logits, labels, self.is_grad, self._check_labels)
@@ -394,9 +426,24 @@ class SoftmaxCrossEntropyExpand(Cell):
 
     def __init__(self, sparse=False):
         super().__init__()
-        self.sparse = sparse
+        self.sparse = V.check_bool(sparse, "sparse", type(self).__name__)
 
     def construct(self, logit, label):
+        name = "SoftmaxCrossEntropyExpand"
+        V.check_input(logit, "logit", name, "float")
+        if logit.dim() < 2:
+            V.fail(name, "logit", "a Tensor of at least 2 dims (N, C, ...)", V._Raw(f"shape {tuple(logit.shape)}"))
+        if self.sparse:
+            V.check_input(label, "label", name, "int")
+            if label.dim() != logit.dim() - 1:
+                V.fail(name, "label", f"a {logit.dim() - 1}-D Tensor (one dim less than 'logit' {tuple(logit.shape)})",
+                       V._Raw(f"shape {tuple(label.shape)}"))
+            if label.shape[0] != logit.shape[0]:
+                V.fail(name, "label", f"of batch {logit.shape[0]} (the batch of 'logit')", V._Raw(f"shape {tuple(label.shape)}"))
+        else:
+            V.check_input(label, "label", name, logit.dtype)
+            if label.shape != logit.shape:
+                V.fail(name, "label", f"of the shape of 'logit' {tuple(logit.shape)}", V._Raw(f"shape {tuple(label.shape)}"))
         log_prob = F.log_softmax(logit, -1)
         if self.sparse:
             depth = logit.shape[1]

@@ -65,7 +65,7 @@ def get_metric_fn(name, *args, **kwargs):
         >>> type(metric).__name__
         'Precision'
     """
-    if name not in __factory__:
+    if not isinstance(name, str) or name not in __factory__:
         V.fail("get_metric_fn", "name", "one of " + ", ".join(map(repr, names())), name, exc=KeyError)
     return __factory__[name](*args, **kwargs)
 

@@ -6,6 +6,7 @@ Both sum the error over ALL elements but divide by the accumulated first-dimensi
 import numpy as np
 
 from .._api import ms_api
+from .. import _validator as V
 from .metric import Metric
 
 __all__ = ["MAE", "MSE"]
@@ -40,6 +41,9 @@ class _ErrorBase(Metric):
             ValueError: If the number of the inputs is not 2.
         """
         y_pred, y = self._pair(inputs, onehot_to_index=False)
+        if y.size != y_pred.size:
+            V.fail(type(self).__name__, "y", f"{y_pred.size} values (the shape of 'y_pred' {y_pred.shape})",
+                   V._Raw(f"shape {y.shape}"))
         error = self._error(y.reshape(y_pred.shape) - y_pred)
         self._error_sum += error.sum()
         self._samples_num += y.shape[0]

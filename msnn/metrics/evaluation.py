@@ -42,13 +42,13 @@ class EvaluationBase(Metric):
         name = type(self).__name__
         if self._type == "classification":
             if y_pred.ndim != y.ndim + 1:
-                V.fail(name, "y", f"of {y_pred.ndim - 1} dims (y_pred has {y_pred.ndim}) in the classification "
+                V.fail(name, "y", f"of {y_pred.ndim - 1} dims ('y_pred' has {y_pred.ndim}) in the classification "
                        "case (use (N,) class indices or (N, C) one-hot)", y.shape)
             if y.shape != (y_pred.shape[0],) + y_pred.shape[2:]:
-                V.fail(name, "y", f"of shape {(y_pred.shape[0],) + y_pred.shape[2:]} for y_pred of shape "
+                V.fail(name, "y", f"of shape {(y_pred.shape[0],) + y_pred.shape[2:]} for 'y_pred' of shape "
                        f"{y_pred.shape} in the classification case", y.shape)
         elif y_pred.shape != y.shape:
-            V.fail(name, "y", f"of the shape of y_pred {y_pred.shape} in the "
+            V.fail(name, "y", f"of the shape of 'y_pred' {y_pred.shape} in the "
                    f"{self._type} case", y.shape)
 
     def _check_value(self, y_pred, y):
@@ -85,8 +85,15 @@ def _index_onehots(y_pred, y, class_num, cls_name):
     """Classification counts as 0.1 made them: ``y`` (integer class indices, used to index an
     identity matrix, so float labels raise IndexError) and ``argmax(y_pred, axis=1)`` as one-hot
     rows of ``class_num`` classes."""
+    if y_pred.ndim != 2:
+        V.fail(cls_name, "y_pred", "of shape (N, C)", V._Raw(f"shape {y_pred.shape}"))
+    if y.dtype.kind not in "iu":  # 0.1 indexed with the labels: IndexError for float or bool labels
+        raise IndexError(f"For '{cls_name}', the 'y' must be integer class indices (or one-hot rows), "
+                         f"but got dtype {y.dtype}.")
+    if y.size != y_pred.shape[0]:
+        V.fail(cls_name, "y", f"{y_pred.shape[0]} labels (one per row of 'y_pred')", V._Raw(f"shape {y.shape}"))
     if y.max() + 1 > class_num:
-        V.fail(cls_name, "y", f"class indices below the {class_num} classes of y_pred", f"a label of {y.max()}")
+        V.fail(cls_name, "y", f"class indices below the {class_num} classes of 'y_pred'", f"a label of {y.max()}")
     eye = np.eye(class_num)
     return eye[y_pred.argmax(axis=1).reshape(-1)], eye[y.reshape(-1)]
 

@@ -48,8 +48,7 @@ class Fbeta(Metric):
     def __init__(self, beta):
         super().__init__()
         self.eps = sys.float_info.min
-        if not beta > 0:
-            V.fail(type(self).__name__, "beta", "greater than 0", beta)
+        V.check_number(beta, "beta", type(self).__name__, lower=0, lower_open=True)
         self.beta = beta
         self.clear()
 

@@ -54,7 +54,7 @@ class Loss(Metric):
         name = type(self).__name__
         if len(inputs) != 1:
             V.fail(name, "inputs", "exactly 1 input (the loss)", f"{len(inputs)} inputs")
-        loss = self._convert_data(inputs[0])
+        loss = self._convert_data(inputs[0], "loss")
         if loss.ndim == 0:
             loss = loss.reshape(1)
         if loss.ndim != 1:

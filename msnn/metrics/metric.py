@@ -46,7 +46,7 @@ class Metric(metaclass=ABCMeta):
     def __init__(self):
         pass
 
-    def _convert_data(self, data):
+    def _convert_data(self, data, arg_name="inputs"):
         """A Tensor (any torch tensor, any device), list or numpy array -> numpy array (TypeError
         for anything else, e.g. a tuple or a scalar)."""
         if isinstance(data, torch.Tensor):
@@ -58,7 +58,8 @@ class Metric(metaclass=ABCMeta):
             return np.array(data)
         if isinstance(data, np.ndarray):
             return data
-        return V.fail(type(self).__name__, "inputs", "a Tensor, a list or a numpy.ndarray", type(data).__name__, exc=TypeError)
+        return V.fail(type(self).__name__, arg_name, "a Tensor, a list or a numpy.ndarray", V._Raw(type(data).__name__),
+                      exc=TypeError)
 
     @staticmethod
     def _check_onehot_data(data):
@@ -75,8 +76,11 @@ class Metric(metaclass=ABCMeta):
         ``onehot_to_index`` a one-hot ``y`` of ``y_pred``'s ndim becomes class indices."""
         if len(inputs) != 2:
             V.fail(type(self).__name__, "inputs", "2 inputs (y_pred, y)", f"{len(inputs)} inputs")
-        y_pred = self._convert_data(inputs[0])
-        y = self._convert_data(inputs[1])
+        y_pred = self._convert_data(inputs[0], "y_pred")
+        y = self._convert_data(inputs[1], "y")
+        if y_pred.size == 0 or y.size == 0:
+            V.fail(type(self).__name__, "y_pred" if y_pred.size == 0 else "y", "non-empty (at least one sample)",
+                   V._Raw(f"shape {(y_pred if y_pred.size == 0 else y).shape}"))
         if onehot_to_index and y_pred.ndim == y.ndim and self._check_onehot_data(y):
             y = y.argmax(axis=1)
         return y_pred, y
@@ -84,6 +88,8 @@ class Metric(metaclass=ABCMeta):
     def _fix_class_num(self, y_pred):
         """The first update fixes the class count ``y_pred.shape[1]``; a later one that differs
         raises ValueError."""
+        if y_pred.ndim < 2:
+            V.fail(type(self).__name__, "y_pred", "of shape (N, C, ...)", V._Raw(f"shape {y_pred.shape}"))
         if self._class_num == 0:
             self._class_num = y_pred.shape[1]
         elif y_pred.shape[1] != self._class_num:

@@ -72,6 +72,11 @@ class TopKCategoricalAccuracy(Metric):
             ValueError: If the number of inputs is not 2, or `y_pred` has fewer than k classes.
         """
         y_pred, y = self._pair(inputs)
+        name = type(self).__name__
+        if y_pred.ndim != 2 or y_pred.dtype.kind not in "fiu":
+            V.fail(name, "y_pred", "numeric scores of shape (N, C)", V._Raw(f"shape {y_pred.shape}, dtype {y_pred.dtype}"))
+        if y.size != y_pred.shape[0]:
+            V.fail(name, "y", f"{y_pred.shape[0]} labels (one per row of 'y_pred')", V._Raw(f"shape {y.shape}"))
         if y_pred.shape[1] < self.k:
             V.fail(type(self).__name__, "y_pred", f"of at least k={self.k} classes", f"{y_pred.shape[1]} classes")
         indices = np.argsort(-y_pred, axis=1, kind="stable")[:, :self.k]

@@ -254,9 +254,9 @@ class AdamWeightDecayDynamicLR(_AdamWeightDecayBase):
         _check_param_value(beta1, beta2, eps, weight_decay, cls_name)
         if self.dynamic_lr:
             V.fail(cls_name, "learning_rate", "a float", learning_rate, exc=TypeError)
-        V.check_number(decay_steps, "decay_steps", cls_name)
-        V.check_number(end_learning_rate, "end_learning_rate", cls_name)
-        V.check_number(power, "power", cls_name)
+        V.check_int(decay_steps, "decay_steps", cls_name, lower=1)
+        V.check_number(end_learning_rate, "end_learning_rate", cls_name, lower=0.0)
+        V.check_number(power, "power", cls_name, lower=0.0)
         self._init_adam_wd(beta1, beta2, eps, weight_decay)
         self._add_global_step(dtype=torch.float32)
         self._schedule = _PolySchedule(self._lr.value, end_learning_rate, decay_steps, power)

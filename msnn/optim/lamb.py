@@ -5,7 +5,7 @@ import torch
 from .._api import ms_api
 from .. import _validator as V
 from . import _functional as F
-from .optimizer import Optimizer, f32
+from .optimizer import Optimizer, _filter_flags, f32
 from .adam import _PolySchedule
 
 __all__ = ["Lamb"]
@@ -28,6 +28,10 @@ def _check_param_value(decay_steps, warmup_steps, start_learning_rate, end_learn
     V.check_float(beta2, "beta2", cls_name, lower=0.0, upper=1.0, lower_open=True, upper_open=True)
     V.check_float(eps, "eps", cls_name, lower=0.0, lower_open=True)
     V.check_float(weight_decay, "weight_decay", cls_name, lower=0.0)
+    # msnn: a schedule that 0.1 accepted and could not run sensibly (negative steps, rates or power)
+    V.check_int(warmup_steps, "warmup_steps", cls_name, lower=0, exc=ValueError)
+    V.check_float(end_learning_rate, "end_learning_rate", cls_name, lower=0.0)
+    V.check_float(power, "power", cls_name, lower=0.0)
 
 
 @ms_api("mindspore.nn.Lamb", torch="custom foreach kernel (torch has no LAMB)",
@@ -81,6 +85,8 @@ class Lamb(Optimizer):
         one torch parameter group (``decay=True``), the others a second (``decay=False``).
     """
 
+    _lr_arg = "start_learning_rate"
+
     def __init__(self, params, decay_steps, warmup_steps=0, start_learning_rate=0.1,
                  end_learning_rate=0.0001, power=1.0, beta1=0.9, beta2=0.999, eps=1e-6,
                  weight_decay=0.0,
@@ -89,7 +95,7 @@ class Lamb(Optimizer):
         cls_name = type(self).__name__
         _check_param_value(decay_steps, warmup_steps, start_learning_rate, end_learning_rate, power,
                            beta1, beta2, eps, weight_decay, cls_name)
-        flags = tuple(bool(decay_filter(p)) for p in self.parameters)
+        flags = _filter_flags(decay_filter, self.parameters, "decay_filter", cls_name)
         defaults = {"lr": self.param_groups[0]["lr"], "betas": (beta1, beta2), "eps": eps,
                     "weight_decay": weight_decay}
         self._set_groups(defaults, flags, {"decay": True}, {"decay": False})

@@ -4,7 +4,7 @@ import torch
 from .._api import ms_api
 from .. import _validator as V
 from . import _functional as F
-from .optimizer import Optimizer, _OptimizerCell, _check_loss_scale
+from .optimizer import Optimizer, _OptimizerCell, _check_loss_scale, _filter_flags
 
 __all__ = ["LARS"]
 
@@ -81,10 +81,10 @@ class LARS(_OptimizerCell):
         self._init_cell()
         cls_name = type(self).__name__
         V.check_type(optimizer, "optimizer", cls_name, Optimizer, what="an msnn Optimizer")
-        V.check_float(epsilon, "epsilon", cls_name)
-        V.check_float(hyperpara, "hyperpara", cls_name)
+        V.check_float(epsilon, "epsilon", cls_name, lower=0.0, lower_open=True)
+        V.check_float(hyperpara, "hyperpara", cls_name, lower=0.0, lower_open=True)
         V.check_bool(use_clip, "use_clip", cls_name, exc=ValueError)
-        weight_decay = float(V.check_number(weight_decay, "weight_decay", cls_name))
+        weight_decay = float(V.check_number(weight_decay, "weight_decay", cls_name, lower=0.0))
         loss_scale = _check_loss_scale(loss_scale, cls_name)
         self.__dict__["opt"] = optimizer
         self.parameters = optimizer.parameters
@@ -97,8 +97,8 @@ class LARS(_OptimizerCell):
         self.use_clip = use_clip
         self.reciprocal_scale = 1.0 / loss_scale
         self.weight_decay = weight_decay * loss_scale
-        self.decay_flag = tuple(bool(decay_filter(p)) for p in self.parameters)
-        self.lars_flag = tuple(bool(lars_filter(p)) for p in self.parameters)
+        self.decay_flag = _filter_flags(decay_filter, self.parameters, "decay_filter", cls_name)
+        self.lars_flag = _filter_flags(lars_filter, self.parameters, "lars_filter", cls_name)
         # LARS buckets: (decay flag, wrapped optimizer's group) -> parameter indices
         group_of = {}
         for gi, idx in enumerate(optimizer._group_idx):
@@ -124,6 +124,9 @@ class LARS(_OptimizerCell):
         if gradients is None:
             grads = [p.grad for p in params]
         else:
+            if not isinstance(gradients, (tuple, list)):
+                V.fail(type(self).__name__, "gradients", "a tuple of Tensors (one per parameter)",
+                       V._Raw(type(gradients).__name__), exc=TypeError)
             if len(gradients) != len(params):
                 V.fail(type(self).__name__, "gradients", f"a tuple of {len(params)} tensors (one per parameter)", f"{len(gradients)} values")
             grads = list(gradients)

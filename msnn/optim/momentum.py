@@ -4,7 +4,7 @@ import torch
 from .._api import ms_api
 from .. import _validator as V
 from . import _functional as F
-from .optimizer import Optimizer, _check_loss_scale
+from .optimizer import Optimizer, _check_loss_scale, _filter_flags
 
 __all__ = ["Momentum"]
 
@@ -15,7 +15,7 @@ def _check_momentum(momentum, cls_name):
     if isinstance(momentum, torch.Tensor) and momentum.numel() == 1:
         momentum = float(momentum)
     V.check_number(momentum, "momentum", cls_name, exc=ValueError)
-    if isinstance(momentum, float) and momentum < 0.0:
+    if momentum < 0:  # 0.1 let a negative int through; msnn refuses every negative momentum
         V.fail(cls_name, "momentum", "a float >= 0.0", momentum)
     return float(momentum)
 
@@ -24,6 +24,9 @@ def _check_momentum(momentum, cls_name):
         deviations=(
             "loss_scale <= 0 raises ValueError (0.1 failed with ZeroDivisionError or divided by a "
             "negative scale).",
+            "A negative momentum of any type and a negative weight_decay raise ValueError, a "
+            "decay_filter that is not callable TypeError (0.1 let a negative int momentum and any "
+            "weight_decay through).",
         ))
 class Momentum(Optimizer):
     r"""Implements the Momentum algorithm.
@@ -73,9 +76,9 @@ class Momentum(Optimizer):
         super().__init__(learning_rate, params)
         cls_name = type(self).__name__
         momentum = _check_momentum(momentum, cls_name)
-        weight_decay = float(V.check_number(weight_decay, "weight_decay", cls_name))
+        weight_decay = float(V.check_number(weight_decay, "weight_decay", cls_name, lower=0.0))
         loss_scale = _check_loss_scale(loss_scale, cls_name)
-        flags = tuple(bool(decay_filter(p)) for p in self.parameters)
+        flags = _filter_flags(decay_filter, self.parameters, "decay_filter", cls_name)
         defaults = {"lr": self.param_groups[0]["lr"], "momentum": momentum,
                     "weight_decay": weight_decay, "loss_scale": loss_scale}
         self._set_groups(defaults, flags if weight_decay > 0 else None,

@@ -113,33 +113,62 @@ class _ParamViews:
         return self.views
 
 
-def _check_learning_rate(learning_rate, cls_name):
+def _check_learning_rate(learning_rate, cls_name, arg="learning_rate"):
     """0.1's rules: float >= 0 (fixed), Iterable (dynamic), Tensor 0-d (fixed) / 1-d (dynamic),
-    anything else (int included) TypeError. Returns ``(tensor, host value, dynamic)``."""
+    anything else (int included) TypeError; msnn also refuses NaN, inf and negative values in a
+    Tensor or Iterable (ValueError). Returns ``(tensor, host value, dynamic)``."""
     if isinstance(learning_rate, float):
-        V.check_number(learning_rate, "learning_rate", cls_name, lower=0.0, what="a float")
+        V.check_number(learning_rate, arg, cls_name, lower=0.0, what="a float")
         return torch.tensor(learning_rate, dtype=torch.float32), _f32(learning_rate), False
     if isinstance(learning_rate, torch.Tensor):
         if learning_rate.dim() > 1:
-            V.fail(cls_name, "learning_rate", "a 0-d or 1-d Tensor", f"a {learning_rate.dim()}-d Tensor")
+            V.fail(cls_name, arg, "a 0-d or 1-d Tensor", V._Raw(f"a {learning_rate.dim()}-d Tensor"))
+        if not (learning_rate.is_floating_point() or V.is_int_tensor(learning_rate)):
+            V.fail(cls_name, arg, "a Tensor of numbers", learning_rate, exc=TypeError)
         data = learning_rate.detach().to(torch.float32).cpu()
     elif isinstance(learning_rate, Iterable) and not isinstance(learning_rate, (str, bytes, dict)):
-        try:
-            data = torch.from_numpy(np.array(list(learning_rate)).astype(np.float32))
-        except (TypeError, ValueError):
-            V.fail(cls_name, "learning_rate", "an Iterable of numbers", learning_rate)
-        if data.dim() != 1:
-            V.fail(cls_name, "learning_rate", "a flat Iterable of numbers", learning_rate)
+        items = list(learning_rate)
+        for item in items:
+            if isinstance(item, bool) or not isinstance(item, (int, float, np.number)):
+                V.fail(cls_name, arg, "an Iterable of numbers", learning_rate)
+        data = torch.from_numpy(np.array(items, dtype=np.float64).astype(np.float32))
     else:
-        V.fail(cls_name, "learning_rate", "a float, Tensor or Iterable", learning_rate, exc=TypeError)
+        V.fail(cls_name, arg, "a float, Tensor or Iterable", learning_rate, exc=TypeError)
+    if data.numel() and not (bool(torch.isfinite(data).all()) and bool((data >= 0).all())):
+        V.fail(cls_name, arg, "finite learning rates >= 0", learning_rate)
     if data.dim() == 0:
         return data, float(data), False
     if data.numel() == 0:
-        V.fail(cls_name, "learning_rate", "a non-empty dynamic learning rate", learning_rate)
+        V.fail(cls_name, arg, "a non-empty dynamic learning rate", learning_rate)
     if data.numel() < 2:
         logger.warning("If want to use the dynamic learning rate, please make sure that the number of "
                        "elements in the list, tuple or tensor passed is greater than 1.")
     return data, data.tolist(), True
+
+
+def _check_params(parameters, cls_name, arg):
+    """The parameters to update: an iterable (not a Tensor) of Parameters, at least one.
+
+    0.1's types: a non-iterable or a Tensor raised TypeError, an element that is not a Parameter
+    ValueError, an empty list ValueError.
+    """
+    if isinstance(parameters, (torch.Tensor, str, bytes, dict)) or not isinstance(parameters, Iterable):
+        V.fail(cls_name, arg, "an iterable of Parameter (e.g. net.trainable_params())",
+               V._Raw(type(parameters).__name__), exc=TypeError)
+    items = tuple(parameters)
+    for item in items:
+        if not isinstance(item, Parameter):
+            V.fail(cls_name, arg, "an iterable of Parameter", V._Raw(f"an element of type {type(item).__name__}"))
+    if not items:
+        raise ValueError(f"For '{cls_name}', the '{arg}' must not be empty: optimizer got an empty parameter list.")
+    return ParameterTuple(items)
+
+
+def _filter_flags(filter_fn, params, arg, cls_name):
+    """``filter_fn(p)`` for each parameter; ``filter_fn`` must be callable (TypeError)."""
+    if not callable(filter_fn) or isinstance(filter_fn, type):
+        V.fail(cls_name, arg, "a function of a Parameter", V._Raw(type(filter_fn).__name__), exc=TypeError)
+    return tuple(bool(filter_fn(p)) for p in params)
 
 
 def _check_loss_scale(loss_scale, cls_name):
@@ -175,12 +204,31 @@ class _OptimizerCell(torch.optim.Optimizer):
         self._register(host, name)
         return host
 
+    # -- copy / pickle ----------------------------------------------------------------------------
+    _CACHES = ("_views", "_param_views", "_true")
+
+    def __getstate__(self):
+        """The whole instance state (torch's ``Optimizer.__getstate__`` keeps only ``defaults``,
+        ``state`` and ``param_groups``, which would lose ``parameters`` and the MindSpore state),
+        less the caches of views into the parameters, rebuilt at the next step."""
+        self._sync_out()  # host scalars (beta1_power, global_step...) into their Parameters
+        state = dict(self.__dict__)
+        for key in self._CACHES:
+            state.pop(key, None)
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        state.setdefault("_views", None)
+        state.setdefault("_true", None)
+        super().__setstate__(state)  # torch's: restores its hook dicts and the profiled step
+
     # -- MindSpore cell surface ---------------------------------------------------------------
     def __call__(self, gradients):
         self.__dict__["_opt_called"] = True  # a torch LR scheduler counts this as a step
         return self.construct(gradients)
 
-    def construct(self, gradients):
+    def construct(self, gradients=None):
         """Applies one update with ``gradients`` (a tuple aligned with ``self.parameters``)."""
         raise NotImplementedError(f"For '{type(self).__name__}', construct() must be overridden.")
 
@@ -328,13 +376,15 @@ class Optimizer(_OptimizerCell):
         moving the network to its device.
     """
 
+    _lr_arg = "learning_rate"    # the argument names a subclass's user passes (errors name them)
+    _params_arg = "params"
+
     def __init__(self, learning_rate, parameters):
         self._init_cell()
         cls_name = type(self).__name__
-        lr_tensor, lr_value, dynamic = _check_learning_rate(learning_rate, cls_name)
-        params = ParameterTuple(parameters)
-        if not params:
-            raise ValueError(f"For '{cls_name}', optimizer got an empty parameter list.")
+        params_arg = "parameters" if type(self) is Optimizer else self._params_arg
+        lr_tensor, lr_value, dynamic = _check_learning_rate(learning_rate, cls_name, self._lr_arg)
+        params = _check_params(parameters, cls_name, params_arg)
         device = params[0].device
         self.dynamic_lr = dynamic
         self._lr = self._add_host("learning_rate", lr_tensor, lr_value, device)
@@ -458,6 +508,9 @@ class Optimizer(_OptimizerCell):
     def _run(self, gradients):
         """One update. ``gradients``: a sequence aligned with ``self.parameters``, or None for
         ``p.grad``. Parameters whose gradient is None are skipped."""
+        if gradients is not None and not isinstance(gradients, (tuple, list)):
+            V.fail(type(self).__name__, "gradients", "a tuple of Tensors (one per parameter)",
+                   V._Raw(type(gradients).__name__), exc=TypeError)
         if gradients is not None and len(gradients) != len(self.parameters):
             V.fail(type(self).__name__, "gradients", f"a tuple of {len(self.parameters)} tensors (one per parameter)", f"{len(gradients)} values")
         with torch.no_grad():
@@ -494,10 +547,19 @@ class Optimizer(_OptimizerCell):
         self._advance_lr(ctx["lrs"])
         return self._results_true()
 
-    def construct(self, gradients):
-        """Applies one update with ``gradients`` (tuple aligned with ``self.parameters``)."""
+    def construct(self, gradients=None):
+        """Applies one update with ``gradients`` (tuple aligned with ``self.parameters``).
+
+        Raises:
+            NotImplementedError: On the base class (0.1's ``Optimizer.construct``).
+            TypeError: If ``gradients`` is not a tuple or list.
+            ValueError: If it does not hold one entry per parameter.
+        """
         if type(self)._update is Optimizer._update:
             raise NotImplementedError(f"For '{type(self).__name__}', construct() must be overridden.")
+        if gradients is None:
+            V.fail(type(self).__name__, "gradients", "a tuple of Tensors (one per parameter)", gradients,
+                   exc=TypeError)
         return self._run(gradients)
 
     # -- torch state dict ---------------------------------------------------------------------------

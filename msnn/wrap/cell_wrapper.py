@@ -6,6 +6,7 @@ construction (``network.trainable_params()``), with the upstream gradient MindSp
 ``GradOperation(sens_param=True)`` would receive. A weight the loss does not depend on gets a zero
 gradient, as in MindSpore.
 """
+import numpy as np
 import torch
 
 from .._api import ms_api
@@ -32,6 +33,36 @@ def __getattr__(name):
         from ..train.dataset_helper import connect_dataset  # pylint: disable=import-outside-toplevel
         return connect_dataset
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _check_network(network, arg_name, cls_name, params=False):
+    """A network: a Cell, or (when its parameters are not needed) any torch.nn.Module (TypeError)."""
+    if not isinstance(network, Cell if params else torch.nn.Module):
+        V.fail(cls_name, arg_name, "a Cell" if params else "a Cell (or torch.nn.Module)",
+               V._Raw(type(network).__name__), exc=TypeError)
+    return network
+
+
+def _check_loss_fn(loss_fn, arg_name, cls_name):
+    """A loss: a Cell/Module or another callable (TypeError)."""
+    if not callable(loss_fn) or isinstance(loss_fn, (type, torch.Tensor)):
+        V.fail(cls_name, arg_name, "a Cell or callable loss function", V._Raw(type(loss_fn).__name__),
+               exc=TypeError)
+    return loss_fn
+
+
+def _check_optimizer(optimizer, cls_name):
+    """An optimizer: callable on a tuple of gradients, with its ``parameters`` (TypeError)."""
+    if not callable(optimizer) or isinstance(optimizer, type) or \
+            not isinstance(getattr(optimizer, "parameters", None), tuple):
+        V.fail(cls_name, "optimizer", "an optimizer (an msnn Optimizer or a Cell with a 'parameters' tuple)",
+               V._Raw(type(optimizer).__name__), exc=TypeError)
+    return optimizer
+
+
+def _check_sens(sens, cls_name):
+    """``sens``: a finite number > 0 (the upstream gradient; NaN/inf/0 would train nothing)."""
+    return V.check_number(sens, "sens", cls_name, lower=0, lower_open=True)
 
 
 def _weight_grads(outputs, weights, grad_outputs):
@@ -72,6 +103,8 @@ class WithLossCell(Cell):
 
     def __init__(self, backbone, loss_fn):
         super(WithLossCell, self).__init__(auto_prefix=False)
+        _check_network(backbone, "backbone", "WithLossCell")
+        _check_loss_fn(loss_fn, "loss_fn", "WithLossCell")
         self._backbone = backbone
         self._loss_fn = loss_fn
 
@@ -115,6 +148,8 @@ class WithEvalCell(Cell):
 
     def __init__(self, network, loss_fn):
         super(WithEvalCell, self).__init__(auto_prefix=False)
+        _check_network(network, "network", "WithEvalCell")
+        _check_loss_fn(loss_fn, "loss_fn", "WithEvalCell")
         self._network = network
         self._loss_fn = loss_fn
 
@@ -167,6 +202,16 @@ class WithGradCell(Cell):
 
     def __init__(self, network, loss_fn=None, sens=None):
         super(WithGradCell, self).__init__(auto_prefix=False)
+        _check_network(network, "network", "WithGradCell", params=True)
+        if loss_fn is not None:
+            _check_loss_fn(loss_fn, "loss_fn", "WithGradCell")
+        if sens is not None:
+            items = sens if isinstance(sens, (tuple, list)) and sens else (sens,)
+            for item in items:
+                if not isinstance(item, torch.Tensor):
+                    V.check_number(item, "sens", "WithGradCell")
+                elif not bool(torch.isfinite(item).all()):
+                    V.fail("WithGradCell", "sens", "finite", item)
         self.network = network
         self.loss_fn = loss_fn
         self.weights = ParameterTuple(network.trainable_params())
@@ -243,6 +288,9 @@ class TrainOneStepCell(Cell):
 
     def __init__(self, network, optimizer, sens=1.0):
         super(TrainOneStepCell, self).__init__(auto_prefix=False)
+        _check_network(network, "network", "TrainOneStepCell", params=True)
+        _check_optimizer(optimizer, "TrainOneStepCell")
+        _check_sens(sens, "TrainOneStepCell")
         self.network = network
         if isinstance(network, Cell):
             network.add_flags(defer_inline=True)
@@ -313,9 +361,13 @@ class ParameterUpdate(Cell):
 
     def construct(self, x):
         param = self._param
+        if isinstance(x, bool) or not isinstance(x, (torch.Tensor, np.ndarray, list, tuple, int, float)):
+            V.fail("ParameterUpdate", "x", "a Tensor (or array-like)", V._Raw(type(x).__name__), exc=TypeError)
         with torch.no_grad():
             old = param.detach().clone()
             x = torch.as_tensor(x, device=param.device)
+            if x.numel() != param.numel():
+                V.fail("ParameterUpdate", "x", f"of the parameter's shape {tuple(param.shape)}", V._Raw(f"shape {tuple(x.shape)}"))
             if x.shape != param.shape and x.numel() == param.numel():
                 x = x.reshape(param.shape)
             param.copy_(x)
@@ -327,10 +379,15 @@ def _check_get_next(cls_name, dataset_types, dataset_shapes):
     V.check_type(dataset_types, "dataset_types", cls_name, (list, tuple), exc=ValueError)
     V.check_type(dataset_shapes, "dataset_shapes", cls_name, (list, tuple), exc=ValueError)
     if len(dataset_types) != len(dataset_shapes):
-        V.fail(cls_name, "dataset_shapes", f"as long as dataset_types ({len(dataset_types)} entries)", dataset_shapes)
+        V.fail(cls_name, "dataset_shapes", f"as long as 'dataset_types' ({len(dataset_types)} entries)",
+               dataset_shapes)
     for dtype in dataset_types:
         if not mstype.is_dtype(dtype):
             V.fail(cls_name, "dataset_types", "a list of msnn dtypes", dataset_types)
+    for shape in dataset_shapes:
+        if not isinstance(shape, (list, tuple)) or not all(
+                isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape):
+            V.fail(cls_name, "dataset_shapes", "a list of shapes (lists/tuples of ints >= 0)", dataset_shapes)
     return tuple(dataset_types), tuple(tuple(s) for s in dataset_shapes)
 
 
@@ -392,8 +449,9 @@ class DataWrapper(Cell):
 
     def __init__(self, network, dataset_types, dataset_shapes, queue_name):
         super(DataWrapper, self).__init__(auto_prefix=False)
+        _check_network(network, "network", "DataWrapper")
         self._types, self._shapes = _check_get_next("DataWrapper", dataset_types, dataset_shapes)
-        self.queue_name = queue_name
+        self.queue_name = V.check_type(queue_name, "queue_name", "DataWrapper", str, what="a str")
         self.network = network
 
     def construct(self):
@@ -438,7 +496,7 @@ class GetNextSingleOp(Cell):
     def __init__(self, dataset_types, dataset_shapes, queue_name):
         super(GetNextSingleOp, self).__init__()
         self._types, self._shapes = _check_get_next("GetNextSingleOp", dataset_types, dataset_shapes)
-        self.queue_name = queue_name
+        self.queue_name = V.check_type(queue_name, "queue_name", "GetNextSingleOp", str, what="a str")
 
     def construct(self):
         return _pull(self.queue_name, self._types, self._shapes)

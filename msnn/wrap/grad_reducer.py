@@ -97,8 +97,15 @@ class DistributedGradReducer(Cell):
         else:
             V.check_positive_int(degree, "degree", "DistributedGradReducer", exc=ValueError)
         self.degree = degree
-        self.mean = mean
+        self.mean = V.check_bool(mean, "mean", "DistributedGradReducer")
+        if isinstance(parameters, (torch.Tensor, str, bytes)) or not hasattr(parameters, "__iter__"):
+            V.fail("DistributedGradReducer", "parameters", "an iterable of Parameter", V._Raw(type(parameters).__name__),
+                   exc=TypeError)
         parameters = tuple(parameters)
+        for p in parameters:
+            if not isinstance(p, torch.Tensor):
+                V.fail("DistributedGradReducer", "parameters", "an iterable of Parameter",
+                       V._Raw(f"an element of type {type(p).__name__}"), exc=TypeError)
         self.allreduce_filter = tuple(getattr(p, "layerwise_parallel", False) is False for p in parameters)
         self._buckets = _buckets(parameters, self.allreduce_filter)
 

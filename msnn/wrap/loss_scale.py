@@ -23,10 +23,18 @@ from .. import _validator as V
 from .. import context
 from ..cell import Cell
 from ..common.parameter import Parameter, ParameterTuple
-from .cell_wrapper import _weight_grads
+from .cell_wrapper import _check_network, _check_optimizer, _weight_grads
 from .grad_reducer import auto_reducer
 
 __all__ = ["DynamicLossScaleUpdateCell", "FixedLossScaleUpdateCell", "TrainOneStepWithLossScaleCell"]
+
+
+_F32_MAX = float(torch.finfo(torch.float32).max)
+
+
+def _check_scale(value, arg_name, cls_name):
+    """A loss scale: a finite number > 0 that float32 can hold."""
+    return V.check_number(value, arg_name, cls_name, lower=0, upper=_F32_MAX, lower_open=True)
 
 
 def _state_device(tensors):
@@ -38,8 +46,12 @@ def _state_device(tensors):
 @ms_api("mindspore.nn.DynamicLossScaleUpdateCell",
         torch="torch.amp.GradScaler's scale update (MindSpore's rule: floor 1.0, uncapped growth)",
         deviations=(
-            "loss_scale_value, scale_factor and scale_window must be numbers (TypeError); 0.1 did "
-            "not validate them.",
+            "loss_scale_value must be a finite number > 0, scale_factor a finite number > 1 and "
+            "scale_window an int >= 1 (TypeError for a wrong type, ValueError for a bad value); 0.1 "
+            "did not validate them, and NaN/inf/0/negative values stalled training for good.",
+            "The scale never grows past float32's largest finite value: a growth that would "
+            "overflow to inf keeps the current scale (0.1 grew to inf, after which every step "
+            "overflowed and max(inf / factor, 1) = inf never came back).",
         ),
         doc_errors=(
             "The doc's Inputs/Outputs (inputs, label -> scalar) are copy-paste noise: a call takes "
@@ -63,10 +75,17 @@ class DynamicLossScaleUpdateCell(Cell):
     4. if grow and not overflow: ``s' = s' * scale_factor``;
     5. writes ``s'`` into the loss-scale parameter, ``c = c + 1``, and returns overflow.
 
+    A growth whose float32 result would be inf keeps ``s`` (see the Note).
+
     Args:
-        loss_scale_value (float): Init loss scale.
-        scale_factor (int): Coefficient of increase and decrease.
-        scale_window (int): Maximum continuous training steps that do not have overflow.
+        loss_scale_value (float): Init loss scale, a finite number > 0.
+        scale_factor (int): Coefficient of increase and decrease, a finite number > 1.
+        scale_window (int): Maximum continuous training steps that do not have overflow, an int >= 1.
+
+    Raises:
+        TypeError: If loss_scale_value or scale_factor is not a number, or scale_window not an int.
+        ValueError: If loss_scale_value is not finite and > 0, scale_factor not finite and > 1, or
+            scale_window < 1.
 
     Inputs:
         - **loss_scale** (Parameter) - The float32 loss-scale parameter, updated in place.
@@ -92,18 +111,20 @@ class DynamicLossScaleUpdateCell(Cell):
 
     Note:
         ``torch._amp_update_scale_`` (GradScaler's update) is not used because MindSpore floors
-        the scale at 1.0 on overflow and never caps growth; the rule above runs as elementwise
-        tensor ops on the device, with no host synchronisation.
+        the scale at 1.0 on overflow; the rule above runs as elementwise tensor ops on the device,
+        with no host synchronisation. Unlike 0.1, the scale is capped: a growth that would make it
+        inf in float32 keeps the last finite scale, so training can always recover (0.1 reached
+        inf after enough clean steps and then overflowed on every step for good).
     """
 
     def __init__(self, loss_scale_value, scale_factor, scale_window):
         super(DynamicLossScaleUpdateCell, self).__init__()
         cls = "DynamicLossScaleUpdateCell"
-        V.check_number(loss_scale_value, "loss_scale_value", cls)
-        V.check_number(scale_factor, "scale_factor", cls)
-        V.check_number(scale_window, "scale_window", cls)
+        _check_scale(loss_scale_value, "loss_scale_value", cls)
+        V.check_number(scale_factor, "scale_factor", cls, lower=1, lower_open=True)
+        V.check_int(scale_window, "scale_window", cls, lower=1, upper=2 ** 31 - 1)
         device = context.device()
-        self.scale_window = torch.tensor(int(scale_window), dtype=torch.int32, device=device)
+        self.scale_window = torch.tensor(scale_window, dtype=torch.int32, device=device)
         self.scale_factor = torch.tensor(scale_factor, dtype=torch.float32, device=device)
         self.loss_scale_value = loss_scale_value
         self.cur_iter = Parameter(torch.tensor(1, dtype=torch.int32, device=device), name="current_iterator_step")
@@ -122,8 +143,10 @@ class DynamicLossScaleUpdateCell(Cell):
             scale = loss_scale.detach()
             grow = (cur - last) >= self.scale_window
             # overflow: max(s * (1/factor), 1.0); else grow: s * factor; else s  (steps 1, 2 and 4)
+            grown = scale * self.scale_factor
+            # capped: a growth into inf keeps the scale (see the Note); the counters still follow step 3
             new_scale = torch.where(overflow, torch.clamp_min(scale * self._inv_factor, 1.0),
-                                    torch.where(grow, scale * self.scale_factor, scale))
+                                    torch.where(grow & torch.isfinite(grown), grown, scale))
             last.copy_(torch.where(overflow | grow, cur, last))  # step 3
             loss_scale.copy_(new_scale)  # step 5
             cur.add_(1)
@@ -131,7 +154,8 @@ class DynamicLossScaleUpdateCell(Cell):
 
 
 @ms_api("mindspore.nn.FixedLossScaleUpdateCell", torch="torch.amp.GradScaler(enabled scale, no update)",
-        deviations=("loss_scale_value must be a number (TypeError); 0.1 did not validate it.",))
+        deviations=("loss_scale_value must be a finite number > 0 (TypeError for a wrong type, ValueError "
+                    "for a bad value); 0.1 did not validate it.",))
 class FixedLossScaleUpdateCell(Cell):
     """Static scale update cell, the loss scaling value will not be updated.
 
@@ -165,7 +189,7 @@ class FixedLossScaleUpdateCell(Cell):
 
     def __init__(self, loss_scale_value):
         super(FixedLossScaleUpdateCell, self).__init__()
-        V.check_number(loss_scale_value, "loss_scale_value", "FixedLossScaleUpdateCell")
+        _check_scale(loss_scale_value, "loss_scale_value", "FixedLossScaleUpdateCell")
         self.loss_scale_value = loss_scale_value
 
     def get_loss_scale(self):
@@ -257,6 +281,15 @@ class TrainOneStepWithLossScaleCell(Cell):
 
     def __init__(self, network, optimizer, scale_update_cell=None):
         super(TrainOneStepWithLossScaleCell, self).__init__(auto_prefix=False)
+        cls = "TrainOneStepWithLossScaleCell"
+        _check_network(network, "network", cls, params=True)
+        _check_optimizer(optimizer, cls)
+        if scale_update_cell is not None and (not isinstance(scale_update_cell, Cell)
+                                              or not callable(getattr(scale_update_cell, "get_loss_scale", None))):
+            V.fail(cls, "scale_update_cell", "None or a loss-scale update Cell (with get_loss_scale())",
+                   V._Raw(type(scale_update_cell).__name__), exc=TypeError)
+        if scale_update_cell is not None:
+            _check_scale(scale_update_cell.get_loss_scale(), "scale_update_cell", cls)
         self.network = network
         if isinstance(network, Cell):
             network.add_flags(defer_inline=True)

@@ -92,9 +92,10 @@ def test_Momentum_bad_momentum(momentum):
         nn.Momentum(R.make_params(w0, R.NAMES, "cpu"), 0.1, momentum)
 
 
-def test_Momentum_negative_int_momentum_slips_through():
+def test_Momentum_negative_int_momentum_refused():
     w0, _ = R.make_case(steps=1)
-    nn.Momentum(R.make_params(w0, R.NAMES, "cpu"), 0.1, -1)     # 0.1 only checked floats
+    with pytest.raises(ValueError, match="^For 'Momentum', the 'momentum'"):
+        nn.Momentum(R.make_params(w0, R.NAMES, "cpu"), 0.1, -1)     # 0.1 only checked floats; msnn refuses
 
 
 @pytest.mark.parametrize("kw,exc", [({"weight_decay": "x"}, TypeError), ({"loss_scale": 0.0}, ValueError),
