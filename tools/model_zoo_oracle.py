@@ -23,7 +23,7 @@ import numpy as np
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 DATA = os.path.join(ROOT, "tests", "data")
-GIT = ["git", "--git-dir=/work/.mirror/leonwanghui+mindspore/repo", "show"]
+GIT = ["git", "--git-dir=" + os.environ.get("MSNN_MS01_GIT", "/work/.mirror/leonwanghui+mindspore/repo"), "show"]
 COMMIT = "576a73b4"
 
 SMALL_YOLO = dict(img_shape=[32, 64], feature_shape=[2, 3, 32, 64], num_classes=2,

@@ -3,7 +3,7 @@
 Usage::
 
     # extract 0.1's tests and package once (the test data blobs are not needed)
-    mkdir -p /tmp/ms01 && git --git-dir=/work/.mirror/leonwanghui+mindspore/repo archive 576a73b4 \\
+    mkdir -p /tmp/ms01 && git --git-dir=<a clone of MindSpore 0.1.0-alpha> archive 576a73b4 \\
         mindspore tests/__init__.py tests/ut/__init__.py tests/ut/python tests/mindspore_test_framework \\
         tests/ops_common.py tests/train_step_wrap.py tests/dataset_mock.py | tar -x -C /tmp/ms01
     # (git may report an unreadable test-data blob of the mirror: the files above are all extracted)
