@@ -326,7 +326,11 @@ class Cell(torch.nn.Module):
             seen[name] = path
 
     def parameters_and_names(self, name_prefix='', expand=True):
-        """Iterator of ``(path, parameter)``; each parameter once, in registration order."""
+        """Iterator of ``(path, parameter)``; each parameter once, in registration order.
+
+        An optimizer held by a cell (``TrainOneStepCell.optimizer``) was a sub-cell in 0.1, so its
+        state (``learning_rate``, ``moments.*``, ...) is listed too, after the cell's own parameters.
+        """
         cells = self.cells_and_names(name_prefix=name_prefix) if expand else [(name_prefix, self)]
         seen = set()
         for cell_name, cell in cells:
@@ -334,6 +338,15 @@ class Cell(torch.nn.Module):
                 if par is not None and par not in seen:
                     seen.add(par)
                     yield (cell_name + '.' + par_name if cell_name else par_name), par
+            if not expand:
+                continue
+            for attr, value in vars(cell).items():
+                if isinstance(value, torch.optim.Optimizer) and hasattr(value, "parameters_and_names"):
+                    prefix = cell_name + '.' + attr if cell_name else attr
+                    for par_name, par in value.parameters_and_names():
+                        if par not in seen:
+                            seen.add(par)
+                            yield prefix + '.' + par_name, par
 
     def get_parameters(self, expand=True):
         """Iterator over the parameters (of sub-cells too when ``expand``)."""

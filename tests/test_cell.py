@@ -579,3 +579,13 @@ def test_Cell_construct_assigned_on_an_instance_is_what_calls_run():
     out = net(Tensor(np.ones((1, 2)), nn.float32))
     np.testing.assert_array_equal(out.asnumpy(), [[3.0, 3.0]])
     assert nn.Dense(2, 2)(Tensor(np.ones((1, 2)), nn.float32)).shape() == (1, 2)  # the class is untouched
+
+
+def test_Cell_parameters_dict_of_a_train_cell_holds_the_optimizer_state():
+    net = nn.Dense(3, 2)
+    train = nn.TrainOneStepCell(nn.WithLossCell(net, nn.MSELoss()), nn.Momentum(net.trainable_params(), 0.01, 0.9))
+    names = list(train.parameters_dict())
+    assert names[:2] == ["weight", "bias"]
+    assert {"learning_rate", "momentum", "moments.weight", "moments.bias"} <= set(names)
+    assert float(train.parameters_dict()["learning_rate"]) == pytest.approx(0.01)
+    assert [p.name for p in train.trainable_params()] == ["weight", "bias"]

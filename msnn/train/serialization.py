@@ -116,14 +116,8 @@ def _named_params(net):
             seen.add(id(param))
             out.append((param.name, param))
 
-    for _, cell in net.cells_and_names():
-        for _, param in cell.parameters_and_names(expand=False):
-            add(param)
-        for value in vars(cell).values():
-            if not isinstance(value, torch.nn.Module) and hasattr(value, "parameters_and_names") \
-                    and isinstance(value, torch.optim.Optimizer):
-                for _, param in value.parameters_and_names():
-                    add(param)
+    for _, param in net.parameters_and_names():  # a held optimizer's state included (Cell's rule)
+        add(param)
     return out
 
 
