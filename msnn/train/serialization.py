@@ -43,9 +43,9 @@ _NP_TYPES = {
     "Uint8": np.uint8, "UInt8": np.uint8, "Float16": np.float16, "Float32": np.float32,
     "Float64": np.float64, "Bool": np.bool_,
 }
-_TYPE_NAMES = {mstype.int8: "Int8", mstype.int16: "Int16", mstype.int32: "Int32", mstype.int64: "Int64",
-               mstype.uint8: "UInt8", mstype.float16: "Float16", mstype.float32: "Float32",
-               mstype.float64: "Float64", mstype.bool_: "Bool"}
+_TYPE_NAMES = {t: mstype.dtype_name(t) for t in (mstype.int8, mstype.int16, mstype.int32, mstype.int64,
+                                                  mstype.uint8, mstype.float16, mstype.float32, mstype.float64,
+                                                  mstype.bool_)}  # MindSpore's tensor_type names
 _CRC_MARK = b"crc_num"
 _TORCH_TYPES = {
     "Int8": torch.int8, "Int16": torch.int16, "Int32": torch.int32, "Int64": torch.int64,
@@ -151,7 +151,7 @@ def _encode(parameter_list):
         else:
             array = np.asarray(data)
             dtype = mstype.np_to_dtype(array.dtype) if array.dtype.kind in "biuf" else array.dtype
-        type_name = _TYPE_NAMES.get(dtype() if callable(dtype) else dtype) if array is not None else None
+        type_name = _TYPE_NAMES.get(dtype) if array is not None else None
         if type_name is None:
             V.fail("save_checkpoint", f"parameter_list[{name!r}]", "a Tensor of a checkpoint dtype ("
                    + ", ".join(sorted(set(_TYPE_NAMES.values()))) + ")", V._Raw(f"dtype {dtype}"), exc=RuntimeError)
