@@ -171,6 +171,9 @@ class ParameterTuple(tuple):
     """
 
     def __new__(cls, iterable):
+        if isinstance(iterable, torch.Tensor) or not hasattr(iterable, "__iter__"):
+            V.fail("ParameterTuple", "iterable", "an iterable of Parameter (a list or tuple)",
+                   type(iterable).__name__, exc=TypeError)
         items = tuple(iterable)
         for x in items:
             if not isinstance(x, Parameter):

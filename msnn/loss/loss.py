@@ -442,8 +442,12 @@ class SoftmaxCrossEntropyExpand(Cell):
                 V.fail(name, "label", f"of batch {logit.shape[0]} (the batch of 'logit')", V._Raw(f"shape {tuple(label.shape)}"))
         else:
             V.check_input(label, "label", name, logit.dtype)
-            if label.shape != logit.shape:
-                V.fail(name, "label", f"of the shape of 'logit' {tuple(logit.shape)}", V._Raw(f"shape {tuple(label.shape)}"))
+            if label.shape != logit.shape:  # 0.1 multiplied with Mul, which broadcasts
+                try:
+                    torch.broadcast_shapes(label.shape, logit.shape)
+                except RuntimeError:
+                    V.fail(name, "label", f"broadcastable to the shape of 'logit' {tuple(logit.shape)}",
+                           V._Raw(f"shape {tuple(label.shape)}"))
         log_prob = F.log_softmax(logit, -1)
         if self.sparse:
             depth = logit.shape[1]

@@ -127,3 +127,12 @@ def test_ParameterTuple_validation_and_clone():
         ParameterTuple([a, torch.ones(1)])
     with pytest.raises(ValueError):
         pt.clone('')
+
+
+def test_ParameterTuple_of_a_single_parameter_or_a_number_is_a_type_error():
+    p = msnn.Parameter(msnn.Tensor(np.ones(2), msnn.float32), name="p")
+    for bad in (p, 3):
+        with pytest.raises(TypeError, match="For 'ParameterTuple', the 'iterable' must be an iterable of Parameter"):
+            msnn.ParameterTuple(bad)
+    with pytest.raises(ValueError, match="a collection of Parameter"):
+        msnn.ParameterTuple("[2,3]")

@@ -413,3 +413,14 @@ def test_SoftmaxCrossEntropyWithLogits_sparse_cpu_trains_on_the_scalar_mean():
     w = w0.clone().requires_grad_()
     torch.nn.functional.cross_entropy(x @ w.t() + b0, torch.tensor(_LABELS).long()).backward()
     torch.testing.assert_close(net.weight.detach(), w0 - w.grad, rtol=1e-5, atol=1e-6)
+
+
+def test_SoftmaxCrossEntropyExpand_broadcasts_labels_as_0_1s_mul():
+    logits = np.random.RandomState(0).randn(4, 3).astype(np.float32)
+    labels = np.array([0.2, 0.3, 0.5], np.float32)
+    out = nn.SoftmaxCrossEntropyExpand()(Tensor(logits), Tensor(labels))
+    z = logits - logits.max(-1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(-1, keepdims=True))
+    np.testing.assert_allclose(out.asnumpy(), (-(labels * logp).sum(-1)).mean(), rtol=1e-5)
+    with pytest.raises(ValueError, match="broadcastable"):
+        nn.SoftmaxCrossEntropyExpand()(Tensor(logits), Tensor(np.ones((2,), np.float32)))
