@@ -5,7 +5,7 @@ what torch needs. Layers, losses and optimizers call these and never translate i
 """
 import math
 
-__all__ = ["same_pad", "same_padding_2d", "ms_momentum_to_torch", "keep_prob_to_p", "dropout_seeds_to_torch",
+__all__ = ["same_pad", "same_padding_2d", "conv_padding", "ms_momentum_to_torch", "keep_prob_to_p", "dropout_seeds_to_torch",
            "norm_axis_to_dim", "loss_reduction_to_torch", "conv_transpose_length", "conv_transpose_plan",
            "conv_transpose_crop",
            "lstm_flat_layout"]
@@ -20,6 +20,12 @@ def same_pad(length, kernel, stride, dilation=1):
     out = math.ceil(length / stride)
     total = max(0, (out - 1) * stride + dilation * (kernel - 1) + 1 - length)
     return total // 2, total - total // 2
+
+
+def conv_padding(pad_mode, padding):
+    """MindSpore conv ``padding`` -> torch's symmetric ``padding``: used only with pad_mode 'pad'
+    ('same' is computed per input by :func:`same_padding_2d`, 'valid' pads nothing)."""
+    return padding if pad_mode == "pad" else 0
 
 
 def ms_momentum_to_torch(momentum):

@@ -20,3 +20,8 @@ def test_translate_same_padding_2d_symmetric_part_and_extra():
 def test_translate_momentum_and_keep_prob():
     assert T.ms_momentum_to_torch(0.9) == pytest.approx(0.1)
     assert T.keep_prob_to_p(0.8) == pytest.approx(0.2)
+
+
+@pytest.mark.parametrize("pad_mode,padding,expected", [("pad", 2, 2), ("same", 0, 0), ("valid", 0, 0), ("pad", 0, 0)])
+def test_translate_conv_padding(pad_mode, padding, expected):
+    assert T.conv_padding(pad_mode, padding) == expected

@@ -165,7 +165,7 @@ class Conv2d(_Conv):
         self._same = pad_mode == "same"
         self._stride2 = (stride, stride)
         self._dilation2 = (dilation, dilation)
-        self._padding = padding if pad_mode == "pad" else 0
+        self._padding = T.conv_padding(pad_mode, padding)
 
     def construct(self, x):
         V.check_ndim(x, "input", type(self).__name__, 4, what="a 4-D (N, C, H, W) Tensor")
