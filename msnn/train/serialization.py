@@ -360,16 +360,16 @@ def load_checkpoint(ckpoint_file_name, net=None, strict_load=False):
 @ms_api("mindspore.train.serialization.load_param_into_net", torch="Module.load_state_dict",
         deviations=("A dtype or shape mismatch raises before any parameter is changed (0.1 could stop "
                     "half-way).",
-                    "Parameters of the net that the dict lacks, and entries the net lacks, are logged "
-                    "as one WARNING on the 'msnn.train.serialization' logger (0.1 logged them at DEBUG "
-                    "level); strict_load=True (from later MindSpore versions) raises ValueError "
+                    "Parameters of the net that the dict lacks are logged as a WARNING on the "
+                    "'msnn.train.serialization' logger (0.1 logged them at DEBUG level; entries the net "
+                    "lacks stay at DEBUG); strict_load=True (from later MindSpore versions) raises ValueError "
                     "instead when some of the net's parameters are missing."))
 def load_param_into_net(net, parameter_dict, strict_load=False):
     """Copies each ``parameter_dict[param.name]`` into the matching parameter of ``net``.
 
-    Parameters of ``net`` missing from the dict, and entries of the dict that ``net`` lacks, are
-    left alone (as in MindSpore) and named in one warning of the ``msnn.train.serialization``
-    logger. A shape (1,) parameter accepts a scalar, and a trailing run of size-1 dims may be
+    Parameters of ``net`` missing from the dict are left alone (as in MindSpore) and named in a
+    warning of the ``msnn.train.serialization`` logger; entries of the dict that ``net`` lacks (an
+    optimizer's state in a training checkpoint) are logged at DEBUG level. A shape (1,) parameter accepts a scalar, and a trailing run of size-1 dims may be
     dropped (0.1's special case).
 
     Args:
@@ -417,10 +417,12 @@ def load_param_into_net(net, parameter_dict, strict_load=False):
     with torch.no_grad():
         for param, data in updates:
             param.copy_(data)
-    if missing or unused:
-        logger.warning("load_param_into_net: %d parameter(s) of the net not loaded (not in parameter_dict): %s; "
-                       "%d entr(y/ies) of parameter_dict not in the net: %s", len(missing), missing,
-                       len(unused), unused)
+    if missing:
+        logger.warning("load_param_into_net: %d parameter(s) of the net not loaded (not in parameter_dict): %s",
+                       len(missing), missing)
+    if unused:  # e.g. a training checkpoint's optimizer state loaded into a bare network: the usual case
+        logger.debug("load_param_into_net: %d entr(y/ies) of parameter_dict not in the net: %s",
+                     len(unused), unused)
 
 
 def _drops_unit_dims(net_shape, file_shape):

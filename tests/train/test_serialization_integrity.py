@@ -201,9 +201,14 @@ def test_load_param_into_net_warns_about_parameters_not_loaded(tmp_path, caplog)
               "extra": Parameter(Tensor(np.ones(1), msnn.float32), name="extra")}
     with caplog.at_level(logging.WARNING, logger="msnn"):
         load_param_into_net(net, params)
-    text = caplog.text
-    assert "fc1.bias" in text and "fc2.weight" in text and "fc2.bias" in text and "extra" in text
-    assert "fc1.weight" not in text.split("not in the net")[0].split("not loaded")[1]
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warned) == 1 and "3 parameter(s) of the net not loaded" in warned[0]
+    assert "fc1.bias" in warned[0] and "fc2.weight" in warned[0] and "fc2.bias" in warned[0]
+    assert "fc1.weight" not in warned[0] and "extra" not in warned[0]  # extra entries: DEBUG only
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="msnn"):
+        load_param_into_net(net, params)
+    assert any("not in the net: ['extra']" in r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG)
     np.testing.assert_array_equal(net.fc1.weight.asnumpy(), np.ones((3, 4)))
 
 
