@@ -67,7 +67,7 @@ class _BinaryOp(PrimitiveWithInfer):
 
     @staticmethod
     def _fn(x, y):
-        raise NotImplementedError
+        raise NotImplementedError("each binary math primitive sets _fn to its torch function")
 
     def __call__(self, x, y):
         # fast path: two tensors of one allowed dtype (``==`` also matches msnn.Tensor's DType)
@@ -557,7 +557,7 @@ class _Unary(PrimitiveWithInfer):
 
     @staticmethod
     def _fn(x):
-        raise NotImplementedError
+        raise NotImplementedError("each unary math primitive sets _fn to its torch function")
 
     def __call__(self, input_x):
         if isinstance(input_x, Tensor) and (self._allowed is None or input_x.dtype in self._allowed):
