@@ -589,3 +589,14 @@ def test_Cell_parameters_dict_of_a_train_cell_holds_the_optimizer_state():
     assert {"learning_rate", "momentum", "moments.weight", "moments.bias"} <= set(names)
     assert float(train.parameters_dict()["learning_rate"]) == pytest.approx(0.01)
     assert [p.name for p in train.trainable_params()] == ["weight", "bias"]
+
+
+def test_Cell_top_level_list_output_is_a_tuple_as_0_1s_graph_output():
+    class Net(nn.Cell):
+        def __init__(self):
+            super().__init__()
+            self.values = [1, 2, 3]
+
+        def construct(self):
+            return self.values
+    assert Net()() == (1, 2, 3)

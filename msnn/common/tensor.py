@@ -166,13 +166,14 @@ if hasattr(torch.serialization, "add_safe_globals"):  # torch.load(weights_only=
 
 
 def wrap_output(out):
-    """Give a top-level Cell output MindSpore's Tensor API (tensors inside tuples/lists too)."""
+    """Give a top-level Cell output MindSpore's Tensor API (tensors inside tuples/lists too; a list
+    becomes a tuple, as 0.1's graph outputs were)."""
     if isinstance(out, torch.Tensor):
         return out.as_subclass(Tensor) if type(out) is torch.Tensor else out
     if type(out) is tuple:
         return tuple(wrap_output(o) for o in out)
-    if type(out) is list:
-        return [wrap_output(o) for o in out]
+    if type(out) is list:  # 0.1's graph outputs were tuples: a returned list comes back as one
+        return tuple(wrap_output(o) for o in out)
     return out
 
 
