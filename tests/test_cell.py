@@ -600,3 +600,11 @@ def test_Cell_top_level_list_output_is_a_tuple_as_0_1s_graph_output():
         def construct(self):
             return self.values
     assert Net()() == (1, 2, 3)
+
+
+def test_Cell_top_level_input_list_passed_through_stays_a_list():
+    class Net(nn.Cell):
+        def construct(self, x):
+            return x
+    x = [1, 2, 3]
+    assert Net()(x) is x
