@@ -24,6 +24,7 @@ from ...layer.pooling import avg_pool2d as _avg_pool2d, max_pool2d as _max_pool2
 from ..primitive import Primitive, PrimitiveWithInfer, prim_attr_register
 from . import _common as C
 from ._common import Tensor, dtype_of
+from .math_ops import _Unary
 
 __all__ = [
     "Flatten", "Softmax", "LogSoftmax", "ReLU", "ReLU6", "Sigmoid", "Tanh", "FusedBatchNorm",
@@ -78,28 +79,15 @@ def _kernel_pair(name, arg, kernel_size):
 # ----------------------------------------------------------------------------------------------
 # Activations
 # ----------------------------------------------------------------------------------------------
-class _Activation(PrimitiveWithInfer):
-    """Elementwise activation: ``_allowed`` dtypes (None: any Tensor), ``_fn`` runs torch."""
+class _Activation(_Unary):
+    """Elementwise activation: math_ops' one-input operator with 0.1's output name and any Tensor
+    dtype unless ``_allowed`` says otherwise."""
 
     _allowed = None
 
     @prim_attr_register
     def __init__(self):
         self.init_prim_io_names(inputs=['x'], outputs=['output'])
-
-    def infer_shape(self, input_x):
-        return input_x
-
-    def infer_dtype(self, input_x):
-        return input_x
-
-    def __call__(self, input_x):
-        if isinstance(input_x, Tensor) and (self._allowed is None or input_x.dtype in self._allowed):
-            return self._fn(input_x)
-        if not isinstance(input_x, Tensor):
-            C.not_tensor(self.name, "input_x", input_x)
-        C.bad_dtype(self.name, "input_x", input_x, self._allowed)
-        return None
 
 
 def _activation(name, fn, torch_name, what, x, out, allowed=None, deviations=(_BF16,), note=""):
