@@ -8,6 +8,8 @@ import struct
 
 import numpy as np
 
+from ..._tfrecord import crc32c, masked_crc32c, frame
+
 __all__ = [
     "mnist_files", "read_mnist", "count_mnist", "cifar_files", "read_cifar", "count_cifar",
     "crc32c", "masked_crc32c", "tfrecord_offsets", "read_tfrecord", "parse_example",
@@ -152,35 +154,6 @@ def read_cifar(cls_name, directory, cifar100):
 
 
 # ---------------------------------------------------------------- TFRecord
-
-
-def _crc_table():
-    poly = 0x82F63B78
-    table = []
-    for i in range(256):
-        c = i
-        for _ in range(8):
-            c = (c >> 1) ^ poly if c & 1 else c >> 1
-        table.append(c)
-    return tuple(table)
-
-
-_CRC_TABLE = _crc_table()
-
-
-def crc32c(data):
-    """CRC-32C (Castagnoli) of ``data`` (bytes)."""
-    crc = 0xFFFFFFFF
-    table = _CRC_TABLE
-    for b in data:
-        crc = table[(crc ^ b) & 0xFF] ^ (crc >> 8)
-    return crc ^ 0xFFFFFFFF
-
-
-def masked_crc32c(data):
-    """TFRecord's masked CRC: ``((crc >> 15) | (crc << 17)) + 0xa282ead8`` mod 2**32."""
-    crc = crc32c(data)
-    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
 
 
 def tfrecord_offsets(cls_name, path):
@@ -368,8 +341,7 @@ def write_tfrecord(path, payloads):
     """Write serialized records with TFRecord framing (length, masked CRCs)."""
     with open(path, "wb") as f:
         for p in payloads:
-            head = struct.pack("<Q", len(p))
-            f.write(head + struct.pack("<I", masked_crc32c(head)) + p + struct.pack("<I", masked_crc32c(p)))
+            f.write(frame(p))
 
 
 # ---------------------------------------------------------------- image folders

@@ -11,6 +11,8 @@ import zlib
 import numpy as np
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 
+from ..._tfrecord import crc32c as _crc32c, frame as _frame, masked_crc32c as _masked_crc
+
 __all__ = ["Event", "EventFileWriter", "scalar_value", "tensor_value", "image_value", "histogram_value",
            "read_events"]
 
@@ -61,33 +63,6 @@ def _build_classes():
 
 _CLASSES = _build_classes()
 Event = _CLASSES["Event"]
-
-# -- CRC-32C (Castagnoli), as TFRecord frames use ------------------------------------------------
-_CRC_TABLE = []
-for _i in range(256):
-    _c = _i
-    for _ in range(8):
-        _c = (_c >> 1) ^ 0x82F63B78 if _c & 1 else _c >> 1
-    _CRC_TABLE.append(_c)
-
-
-def _crc32c(data):
-    crc = 0xFFFFFFFF
-    table = _CRC_TABLE
-    for byte in data:
-        crc = table[(crc ^ byte) & 0xFF] ^ (crc >> 8)
-    return crc ^ 0xFFFFFFFF
-
-
-def _masked_crc(data):
-    crc = _crc32c(data)
-    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
-
-
-def _frame(payload):
-    header = struct.pack("<Q", len(payload))
-    return header + struct.pack("<I", _masked_crc(header)) + payload + struct.pack("<I", _masked_crc(payload))
-
 
 # -- summary values ------------------------------------------------------------------------------
 _TF_DTYPES = {np.dtype(np.float32): 1, np.dtype(np.float64): 2, np.dtype(np.int32): 3, np.dtype(np.uint8): 4,
