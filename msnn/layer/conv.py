@@ -85,6 +85,15 @@ class _Conv(Cell):
             V.fail(name, "padding", f"0 when pad_mode is {self.pad_mode!r}", self.padding)
         V.check_int(self.dilation, "dilation", name, lower=1)
 
+    def _check_input(self, x):
+        """A 4-D NCHW Tensor of the weight's dtype with in_channels channels (0.1's inference checks)."""
+        V.check_ndim(x, "input", type(self).__name__, 4, what="a 4-D (N, C, H, W) Tensor")
+        if x.dtype is not self.weight.dtype:
+            V.check_input(x, "input", type(self).__name__, self.weight.dtype)
+        if x.shape[1] != self.in_channels:
+            V.fail(type(self).__name__, "input", f"a Tensor of in_channels={self.in_channels} channels (dim 1)",
+                   V._Raw(f"shape {tuple(x.shape)}"))
+
     def construct(self, *inputs):
         raise NotImplementedError(f"{type(self).__name__} must override this method.")
 
@@ -168,12 +177,7 @@ class Conv2d(_Conv):
         self._padding = T.conv_padding(pad_mode, padding)
 
     def construct(self, x):
-        V.check_ndim(x, "input", type(self).__name__, 4, what="a 4-D (N, C, H, W) Tensor")
-        if x.dtype is not self.weight.dtype:
-            V.check_input(x, "input", type(self).__name__, self.weight.dtype)
-        if x.shape[1] != self.in_channels:
-            V.fail(type(self).__name__, "input", f"a Tensor of in_channels={self.in_channels} channels (dim 1)",
-                   V._Raw(f"shape {tuple(x.shape)}"))
+        self._check_input(x)
         return conv2d(x, self.weight, self.bias, self.kernel_size, self._stride2, self._dilation2, self.group,
                       self._same, self._padding)
 
@@ -256,12 +260,7 @@ class Conv2dTranspose(_Conv):
         self._dilation2 = (dilation, dilation)
 
     def construct(self, x):
-        V.check_ndim(x, "input", type(self).__name__, 4, what="a 4-D (N, C, H, W) Tensor")
-        if x.dtype is not self.weight.dtype:
-            V.check_input(x, "input", type(self).__name__, self.weight.dtype)
-        if x.shape[1] != self.in_channels:
-            V.fail(type(self).__name__, "input", f"a Tensor of in_channels={self.in_channels} channels (dim 1)",
-                   V._Raw(f"shape {tuple(x.shape)}"))
+        self._check_input(x)
         (kh, kw), s, d = self.kernel_size, self.stride, self.dilation
         ph, oph, th = T.conv_transpose_plan(x.shape[2], kh, s, self.pad_mode, self.padding, d)
         pw, opw, tw = T.conv_transpose_plan(x.shape[3], kw, s, self.pad_mode, self.padding, d)
