@@ -3,6 +3,12 @@
 ``--threads N`` sets torch's CPU thread count (``torch.set_num_threads``) before the script runs:
 on a small shared CPU, small networks train faster with 1 or 2 threads than with torch's default.
 
+Under a launcher that sets ``RANK`` and ``WORLD_SIZE`` (``torchrun --nproc_per_node N -m msnn
+train.py``) the environment variables 0.1's scripts read are set from the launcher's when they are
+not already set: ``RANK_ID`` = ``RANK``, ``RANK_SIZE`` = ``DEVICE_NUM`` = ``WORLD_SIZE``,
+``DEVICE_ID`` = ``LOCAL_RANK``. (0.1's launch scripts exported them per process; its examples read
+them with ``int(os.getenv(...))``.)
+
 An exception escaping the script prints its traceback from the script's own frames down, without
 the frames of this launcher and of the import alias.
 """
@@ -23,6 +29,16 @@ def _print_user_traceback(exc):
     sys.stderr.write("".join(te.format()))
 
 
+def _export_launcher_env(environ=os.environ):
+    """0.1's per-process variables from torchrun's (only those not already set)."""
+    if "RANK" not in environ or "WORLD_SIZE" not in environ:
+        return
+    environ.setdefault("RANK_ID", environ["RANK"])
+    environ.setdefault("RANK_SIZE", environ["WORLD_SIZE"])
+    environ.setdefault("DEVICE_NUM", environ["WORLD_SIZE"])
+    environ.setdefault("DEVICE_ID", environ.get("LOCAL_RANK", environ["RANK"]))
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "--threads":
@@ -37,6 +53,7 @@ def main(argv=None):
               "Runs SCRIPT with `import mindspore` resolving to msnn (--threads: torch CPU threads).")
         return 0 if argv else 2
     install_alias()
+    _export_launcher_env()
     sys.argv = list(argv)
     sys.path.insert(0, os.path.dirname(os.path.abspath(argv[0])))
     try:

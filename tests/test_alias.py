@@ -90,3 +90,17 @@ def test_install_alias_python_m_msnn_threads_option(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "msnn", "--threads", "x", str(script)], capture_output=True,
                          text=True, cwd=cwd)
     assert bad.returncode == 2 and "--threads takes a positive int" in bad.stderr
+
+
+def test_install_alias_python_m_msnn_exports_0_1_rank_variables_under_torchrun(tmp_path):
+    script = tmp_path / "env.py"
+    script.write_text("import os\nprint([os.environ.get(k) for k in ('RANK_ID', 'RANK_SIZE', 'DEVICE_NUM', 'DEVICE_ID')])\n")
+    cwd = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    base = {k: v for k, v in os.environ.items() if k not in ("RANK_ID", "RANK_SIZE", "DEVICE_NUM", "DEVICE_ID",
+                                                              "RANK", "WORLD_SIZE", "LOCAL_RANK")}
+    run = lambda env: subprocess.run([sys.executable, "-m", "msnn", str(script)], capture_output=True,  # noqa: E731
+                                     text=True, cwd=cwd, check=True, env=env).stdout.strip()
+    assert run(dict(base, RANK="3", WORLD_SIZE="4", LOCAL_RANK="1")) == "['3', '4', '4', '1']"
+    # set by the user: kept; no launcher: nothing set
+    assert run(dict(base, RANK="3", WORLD_SIZE="4", LOCAL_RANK="1", DEVICE_ID="7")) == "['3', '4', '4', '7']"
+    assert run(base) == "[None, None, None, None]"
