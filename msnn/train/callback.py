@@ -359,6 +359,9 @@ class RunContext:
             "step; 0.1 raised KeyError('step_num').",
             "directory=None is the current directory when the callback is built (0.1: when mindspore was "
             "imported).",
+            "In data-parallel training (a torch.distributed group of more than one process) only rank 0 writes "
+            "files (the other ranks warn once and write none), so ranks sharing a directory under torchrun "
+            "never clobber each other; 0.1 wrote one file per rank, each rank in its own directory.",
         ))
 class ModelCheckpoint(Callback):
     """Saves the training network's parameters (the optimizer's state included) during training.
@@ -395,7 +398,11 @@ class ModelCheckpoint(Callback):
         graph). To resume with the optimizer state, load the file into a training cell that holds
         the optimizer -- ``train_net = nn.TrainOneStepCell(nn.WithLossCell(net, loss), opt)``
         (what ``Model(net, loss, opt)`` builds), ``load_param_into_net(train_net,
-        load_checkpoint(path))`` -- and train ``Model(train_net)``.
+        load_checkpoint(path))`` -- and train ``Model(train_net)``. In data-parallel training (a
+        ``torch.distributed`` group of more than one process, e.g. under ``torchrun``) only rank 0
+        writes files: the ranks' parameters and optimizer states are equal (BatchNorm moving
+        statistics are rank 0's; each rank keeps its own, as in 0.1), and ranks that share a
+        directory never overwrite or remove each other's files.
     """
 
     def __init__(self, prefix='CKP', directory=None, config=None):
@@ -405,6 +412,7 @@ class ModelCheckpoint(Callback):
         self._last_time = time.time()
         self._last_time_for_keep = time.time()
         self._last_triggered_step = 0
+        self._replica_noted = False
         if not _check_file_name_prefix(prefix):
             V.fail("ModelCheckpoint", "prefix", "a str without '/'", prefix)
         self._directory = os.getcwd() if directory is None or directory == "" else \
@@ -437,8 +445,23 @@ class ModelCheckpoint(Callback):
             return False
         return cb_params.cur_step_num == cb_params.get("epoch_num", 0) * cb_params.batch_num
 
+    def _other_replica(self):
+        """True on a data-parallel rank other than 0: rank 0 writes the group's checkpoints."""
+        from ..wrap.grad_reducer import replicated_rank  # pylint: disable=import-outside-toplevel
+        rank = replicated_rank()
+        if not rank:
+            return False
+        if not self._replica_noted:
+            self._replica_noted = True
+            warnings.warn(f"ModelCheckpoint: rank {rank} of a data-parallel group writes no checkpoint files; "
+                          f"rank 0 writes them to {self._directory!r} (the ranks' parameters are equal).",
+                          UserWarning, stacklevel=3)
+        return True
+
     def _save_ckpt(self, cb_params, force_to_save=False):
         if cb_params.cur_step_num == self._last_triggered_step:
+            return
+        if self._other_replica():
             return
         if not self._check_save_ckpt(cb_params, force_to_save):
             return

@@ -16,6 +16,15 @@ def _dist_ready():
     return dist.is_available() and dist.is_initialized()
 
 
+def _peer_failure(cls_name, what, exc):
+    """The RuntimeError a failed collective becomes: which collective, which rank, and the likely cause."""
+    rank, world = dist.get_rank(), dist.get_world_size()
+    return RuntimeError(
+        f"For '{cls_name}', the {what} over {world} processes failed on rank {rank}: another rank died or did "
+        f"not reach this step within the process group's timeout (MSNN_DIST_TIMEOUT seconds when "
+        f"msnn.communication.management.init started it, default 300). torch.distributed said: {exc}")
+
+
 def _buckets(parameters, reduce_mask, cap=_BUCKET_BYTES):
     """Index lists of the parameters to all-reduce, packed in order into float32 buckets of ~``cap`` bytes."""
     buckets, current, size = [], [], 0
@@ -113,15 +122,19 @@ class DistributedGradReducer(Cell):
         if not _dist_ready():
             return tuple(grads)
         out = list(grads)
-        pending = []
-        for idx in self._buckets:
-            tensors = [out[i].float() for i in idx]
-            # one float32 tensor would come back as a view of the caller's gradient: copy it
-            flat = _flatten_dense_tensors(tensors) if len(tensors) > 1 else tensors[0].reshape(-1).clone()
-            pending.append((idx, flat, dist.all_reduce(flat, op=dist.ReduceOp.SUM, async_op=True)))
+        try:
+            pending = []
+            for idx in self._buckets:
+                tensors = [out[i].float() for i in idx]
+                # one float32 tensor would come back as a view of the caller's gradient: copy it
+                flat = _flatten_dense_tensors(tensors) if len(tensors) > 1 else tensors[0].reshape(-1).clone()
+                pending.append((idx, flat, dist.all_reduce(flat, op=dist.ReduceOp.SUM, async_op=True)))
+            for _, _, work in pending:
+                work.wait()
+        except RuntimeError as exc:  # a dead or stuck peer: say so, never hang
+            raise _peer_failure("DistributedGradReducer", "gradient all-reduce", exc) from exc
         scale = 1.0 / self.degree
-        for idx, flat, work in pending:
-            work.wait()
+        for idx, flat, _ in pending:
             if self.mean:
                 flat.mul_(scale)
             originals = [out[i] for i in idx]
@@ -139,6 +152,17 @@ def _mirror_mean():
     return _utils._get_mirror_mean()
 
 
+def replicated_rank():
+    """This process's rank when it trains one replica of a data-parallel group of more than one
+    process (the group whose gradients ``auto_reducer`` averages); None otherwise."""
+    from ..parallel import _utils  # pylint: disable=import-outside-toplevel
+    if not (_dist_ready() and dist.get_world_size() > 1):
+        return None
+    if _utils._get_parallel_mode() not in ("stand_alone", "data_parallel", "hybrid_parallel"):
+        return None
+    return dist.get_rank()
+
+
 def auto_reducer(parameters):
     """The reducer TrainOneStep cells use, or None.
 
@@ -154,7 +178,10 @@ def auto_reducer(parameters):
     if mode not in ("stand_alone", "data_parallel", "hybrid_parallel"):
         return None
     if _utils._get_parameter_broadcast():
-        with torch.no_grad():
-            for p in parameters:
-                dist.broadcast(p.data, 0)
+        try:
+            with torch.no_grad():
+                for p in parameters:
+                    dist.broadcast(p.data, 0)
+        except RuntimeError as exc:
+            raise _peer_failure("TrainOneStepCell", "initial parameter broadcast from rank 0", exc) from exc
     return DistributedGradReducer(parameters, _mirror_mean(), dist.get_world_size())
