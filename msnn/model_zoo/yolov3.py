@@ -639,7 +639,7 @@ class TrainingWrapper(Cell):
         self.weights = ParameterTuple(network.trainable_params())
         self.optimizer = optimizer
         self.sens = sens
-        self.grad_reducer = auto_reducer(optimizer.parameters)
+        self.grad_reducer = auto_reducer(optimizer.parameters, network)
         self.reducer_flag = self.grad_reducer is not None
 
     def construct(self, *args):

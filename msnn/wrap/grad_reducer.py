@@ -163,13 +163,15 @@ def replicated_rank():
     return dist.get_rank()
 
 
-def auto_reducer(parameters):
+def auto_reducer(parameters, network=None):
     """The reducer TrainOneStep cells use, or None.
 
     As 0.1: a reducer in 'data_parallel'/'hybrid_parallel' mode, with the context's ``mirror_mean``,
     and the parameters broadcast from rank 0 first when ``parameter_broadcast`` applies (0.1's rule:
-    on by default in those modes), so every rank starts equal. msnn also reduces (with the mean) when
-    a script started a process group of more than one process and set no parallel mode.
+    on by default in those modes), so every rank starts equal: the optimizer's ``parameters`` and
+    every other parameter of ``network`` (BatchNorm moving statistics, frozen weights), as 0.1
+    broadcast every parameter of the graph. msnn also reduces (with the mean) when a script started
+    a process group of more than one process and set no parallel mode.
     """
     from ..parallel import _utils  # pylint: disable=import-outside-toplevel
     mode = _utils._get_parallel_mode()
@@ -180,8 +182,12 @@ def auto_reducer(parameters):
     if _utils._get_parameter_broadcast():
         try:
             with torch.no_grad():
-                for p in parameters:
-                    dist.broadcast(p.data, 0)
+                seen = set()
+                extra = network.get_parameters() if hasattr(network, "get_parameters") else ()
+                for p in (*parameters, *extra):
+                    if id(p) not in seen and isinstance(p, torch.Tensor):
+                        seen.add(id(p))
+                        dist.broadcast(p.data, 0)
         except RuntimeError as exc:
             raise _peer_failure("TrainOneStepCell", "initial parameter broadcast from rank 0", exc) from exc
     return DistributedGradReducer(parameters, _mirror_mean(), dist.get_world_size())

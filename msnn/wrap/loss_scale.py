@@ -295,7 +295,7 @@ class TrainOneStepWithLossScaleCell(Cell):
             network.add_flags(defer_inline=True)
         self.weights = ParameterTuple(network.trainable_params())
         self.optimizer = optimizer
-        self.grad_reducer = auto_reducer(optimizer.parameters)
+        self.grad_reducer = auto_reducer(optimizer.parameters, network)
         self.reducer_flag = self.grad_reducer is not None
         self.loss_scale = None
         self.loss_scaling_manager = scale_update_cell

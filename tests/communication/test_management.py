@@ -232,7 +232,7 @@ _MODEL_TRAIN = """
     import msnn.dataset as ds
     import msnn.dataset.transforms.vision.c_transforms as CV
     import msnn.dataset.transforms.c_transforms as C
-    from msnn import context
+    from msnn import context, Parameter, Tensor
     from msnn.common import dtype as mstype
     from msnn.communication import management as M
     from msnn.train.model import Model, ParallelMode
@@ -253,6 +253,8 @@ _MODEL_TRAIN = """
             self.relu = nn.ReLU()
             self.flatten = nn.Flatten()
             self.fc = nn.Dense(4 * 16 * 16, 10)
+            # not trained: broadcast from rank 0 at the start all the same
+            self.frozen = Parameter(Tensor(np.random.randn(3).astype(np.float32)), name="frozen", requires_grad=False)
 
         def construct(self, x):
             return self.fc(self.flatten(self.relu(self.conv(x))))
@@ -300,7 +302,7 @@ def test_init_data_parallel_model_train_on_a_sharded_dataset(tmp_path, monkeypat
     assert results[1][1].strip().endswith("latest: '' noted: 1")
     assert sorted(os.listdir(tmp_path / "ckpt")) == ["dp-2_2.ckpt", "dp-2_4.ckpt"]
     r0, r1 = np.load(tmp_path / "rank0.npz"), np.load(tmp_path / "rank1.npz")
-    assert sorted(r0.files) == sorted(r1.files) and any("moment" in k for k in r0.files)
+    assert sorted(r0.files) == sorted(r1.files) and any("moment" in k for k in r0.files) and "frozen" in r0.files
     for key in r0.files:
         np.testing.assert_array_equal(r0[key], r1[key], err_msg=key)
     from msnn.train.serialization import load_checkpoint  # pylint: disable=import-outside-toplevel

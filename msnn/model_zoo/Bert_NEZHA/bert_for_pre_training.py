@@ -363,7 +363,7 @@ class BertTrainOneStepCell(Cell):
         self.weights = ParameterTuple(network.trainable_params())
         self.optimizer = optimizer
         self.sens = sens
-        self.grad_reducer = auto_reducer(optimizer.parameters)
+        self.grad_reducer = auto_reducer(optimizer.parameters, network)
         self.reducer_flag = self.grad_reducer is not None
         self.clip_gradients = ClipGradients()
 
@@ -434,7 +434,7 @@ class BertTrainOneStepWithLossScaleCell(Cell):
         self.network = network
         self.weights = ParameterTuple(network.trainable_params())
         self.optimizer = optimizer
-        self.grad_reducer = auto_reducer(optimizer.parameters)
+        self.grad_reducer = auto_reducer(optimizer.parameters, network)
         self.reducer_flag = self.grad_reducer is not None
         self.clip_gradients = ClipGradients()
         self.loss_scale = None
