@@ -95,7 +95,9 @@ class DistributedGradReducer(Cell):
         ``torchrun``; gradients are packed per ~25 MB float32 bucket with
         ``torch._utils._flatten_dense_tensors`` and all buckets are reduced asynchronously before
         the first wait. Without an initialised process group the reducer returns the gradients
-        unchanged. ``TrainOneStepCell`` and ``TrainOneStepWithLossScaleCell`` build one
+        unchanged. A peer that died, or that does not reach the all-reduce within the process
+        group's timeout (``MSNN_DIST_TIMEOUT`` for groups ``communication.management.init``
+        starts), makes the call raise a RuntimeError saying so, never hang. ``TrainOneStepCell`` and ``TrainOneStepWithLossScaleCell`` build one
         automatically when a process group with world size > 1 exists.
     """
 
