@@ -10,7 +10,9 @@ rounds whose order rotates:
 - ``2 proc, msnn reducer``: ``TrainOneStepCell`` in ``data_parallel`` mode (``DistributedGradReducer``:
   gradients flattened into ~25 MB buckets, all-reduced once backward is done), on both ranks;
 - ``2 proc, torch DDP``: the same Cell wrapped in ``torch.nn.parallel.DistributedDataParallel``
-  (all-reduce overlapped with backward), ``loss.backward()``, ``Momentum.step()``.
+  (all-reduce overlapped with backward), ``loss.backward()``, ``Momentum.step()``;
+- ``2 proc, no communication``: both ranks train their own replica at the same time, no reducer:
+  what the machine gives two processes at all (the ceiling for the two rows above).
 
 Efficiency = (2-proc throughput) / (2 x 1-proc throughput) = (1-proc step time) / (2-proc step
 time), per round, against the 1-proc time of the same training path; printed as the median and
@@ -33,7 +35,7 @@ import torch.multiprocessing as mp
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-PATHS = ("msnn_1", "plain_1", "msnn_2", "ddp_2")
+PATHS = ("msnn_1", "plain_1", "msnn_2", "ddp_2", "alone_2")
 
 
 def _free_port():
@@ -97,11 +99,11 @@ def _worker(rank, world, port, args, queue):
     assert reducer.reducer_flag
     _, net3, loss3 = _models()
     ddp = _torch_style_step(nn, net3, loss3, wrap=torch.nn.parallel.DistributedDataParallel)
-    steps = dict(single, msnn_2=reducer, ddp_2=ddp)
+    steps = dict(single, msnn_2=reducer, ddp_2=ddp, alone_2=single["msnn_1"])
     gen = torch.Generator().manual_seed(rank)
     x = torch.randn(args.batch, 3, 32, 32, generator=gen)
     y = torch.randint(0, 10, (args.batch,), generator=gen)
-    inputs = {"msnn_1": (x, y.int()), "msnn_2": (x, y.int()), "plain_1": (x, y.int()), "ddp_2": (x, y.int())}
+    inputs = {name: (x, y.int()) for name in PATHS}
 
     def phase(name, iters):
         dist.barrier()
@@ -109,6 +111,11 @@ def _worker(rank, world, port, args, queue):
         if name.endswith("_1") and rank != 0:
             dist.barrier()                            # rank 1 idles while rank 0 trains alone
             return None, (time.process_time() - cpu) / (time.perf_counter() - wall)
+        if name == "alone_2":                        # both ranks' steps done: the slower one counts
+            start = time.perf_counter()
+            _timed(steps[name], *inputs[name], iters)
+            dist.barrier()
+            return time.perf_counter() - start, None
         seconds = _timed(steps[name], *inputs[name], iters)
         if name.endswith("_1"):
             dist.barrier()
@@ -170,7 +177,8 @@ def main():
           f"{os.cpu_count()} CPU(s), load average {load0:.1f} -> {load1:.1f}")
     print(f"{'training path':44s} {'1-proc step':>11s} {'2-proc step':>11s} {'efficiency (quartiles)':>24s}")
     for label, one, two in (("msnn TrainOneStepCell + DistributedGradReducer", "msnn_1", "msnn_2"),
-                            ("torch DDP (same Cell, Momentum.step())", "plain_1", "ddp_2")):
+                            ("torch DDP (same Cell, Momentum.step())", "plain_1", "ddp_2"),
+                            ("2 independent processes, no communication", "msnn_1", "alone_2")):
         eff = [a / b for a, b in zip(times[one], times[two])]
         med, q1, q3 = _q(eff)
         print(f"{label:44s} {statistics.median(times[one]) * 1e3:9.1f}ms {statistics.median(times[two]) * 1e3:9.1f}ms "
