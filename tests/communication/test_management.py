@@ -126,57 +126,6 @@ def test_create_group_checks():
         M.release()
 
 
-_DATA_PARALLEL = """
-    import os, numpy as np, torch
-    import msnn as nn
-    from msnn import Tensor, context
-    from msnn.communication import management as M
-    M.init()
-    rank, world = M.get_rank(), M.get_group_size()
-    assert (rank, world) == (int(os.environ["RANK"]), 2)
-    assert M.get_local_rank() == rank and M.get_local_rank_size() == 2
-    M.create_group("pair", [0, 1])
-    assert M.get_group_size("pair") == 2 and M.get_group_rank_from_world_rank(1, "pair") == 1
-    assert M.get_world_rank_from_group_rank("pair", 0) == 0
-    context.set_auto_parallel_context(parallel_mode="data_parallel", mirror_mean=True)
-    assert context.get_auto_parallel_context("device_num") == 2  # from init
-    np.random.seed(100 + rank)                      # ranks start different: broadcast equalises them
-    net = nn.Dense(4, 3)
-    step = nn.TrainOneStepCell(nn.WithLossCell(net, nn.MSELoss()), nn.Momentum(net.trainable_params(), 0.1, 0.9))
-    step.set_train()
-    rs = np.random.RandomState(7)
-    for i in range(3):
-        x = rs.randn(8, 4).astype(np.float32); y = rs.randn(8, 3).astype(np.float32)
-        half = slice(4 * rank, 4 * rank + 4)
-        step(Tensor(x[half]), Tensor(y[half]))
-    np.save(os.environ["OUT"] + f"/rank{rank}.npy", np.concatenate([p.detach().numpy().ravel() for p in net.get_parameters()]))
-    M.destroy_group("pair")
-    M.release()
-"""
-
-
-def test_data_parallel_two_processes_equal_single_process_on_the_whole_batch(tmp_path):
-    results = _run_ranks(_DATA_PARALLEL, env_extra={"OUT": str(tmp_path)})
-    for rc, _, err in results:
-        assert rc == 0, err[-3000:]
-    r0, r1 = np.load(tmp_path / "rank0.npy"), np.load(tmp_path / "rank1.npy")
-    np.testing.assert_array_equal(r0, r1)
-    # the same steps in one process on the concatenated batch, from rank 0's initial weights
-    import msnn as nn  # pylint: disable=import-outside-toplevel
-    from msnn import Tensor  # pylint: disable=import-outside-toplevel
-    np.random.seed(100)
-    net = nn.Dense(4, 3)
-    step = nn.TrainOneStepCell(nn.WithLossCell(net, nn.MSELoss()), nn.Momentum(net.trainable_params(), 0.1, 0.9))
-    step.set_train()
-    rs = np.random.RandomState(7)
-    for _ in range(3):
-        x = rs.randn(8, 4).astype(np.float32)
-        y = rs.randn(8, 3).astype(np.float32)
-        step(Tensor(x), Tensor(y))
-    single = np.concatenate([p.detach().numpy().ravel() for p in net.get_parameters()])
-    np.testing.assert_allclose(r0, single, rtol=1e-5, atol=1e-6)
-
-
 _DIES = """
     import os, sys, time, numpy as np
     import msnn as nn
@@ -278,8 +227,14 @@ _MODEL_TRAIN = """
     if __name__ == "__main__":
         M.init()
         rank, world = M.get_rank(), M.get_group_size()
-        context.set_auto_parallel_context(parallel_mode=ParallelMode.DATA_PARALLEL, mirror_mean=True,
-                                          device_num=world)
+        assert (rank, world) == (int(os.environ["RANK"]), 2)
+        assert M.get_local_rank() == rank and M.get_local_rank_size() == 2
+        M.create_group("pair", [0, 1])
+        assert M.get_group_size("pair") == 2 and M.get_group_rank_from_world_rank(1, "pair") == 1
+        assert M.get_world_rank_from_group_rank("pair", 0) == 0
+        M.destroy_group("pair")
+        context.set_auto_parallel_context(parallel_mode=ParallelMode.DATA_PARALLEL, mirror_mean=True)
+        assert context.get_auto_parallel_context("device_num") == 2  # from init
         auto_parallel_context().set_all_reduce_fusion_split_indices([2])
         latest, noted = train(rank, world, os.environ["OUT"])
         print("latest:", repr(latest), "noted:", len(noted))
@@ -288,7 +243,8 @@ _MODEL_TRAIN = """
 
 
 def test_init_data_parallel_model_train_on_a_sharded_dataset(tmp_path, monkeypatch):
-    """Model.train in DATA_PARALLEL on Cifar10Dataset(num_shards=2, shard_id=rank): the two ranks end with
+    """Two gloo processes: ranks and a user group; then Model.train in DATA_PARALLEL (ranks built with
+    different initial weights) on Cifar10Dataset(num_shards=2, shard_id=rank): the two ranks end with
     equal parameters (optimizer state included), equal to one process on the concatenated batches; only
     rank 0 writes checkpoint files into the directory both ranks name."""
     script = tmp_path / "dp_train.py"
