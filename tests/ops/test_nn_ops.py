@@ -442,6 +442,25 @@ def test_SoftmaxCrossEntropyWithLogits_bprop_is_dlogits_times_dloss():
         P.SoftmaxCrossEntropyWithLogits()(logits, t(soft).double())
 
 
+def test_SoftmaxCrossEntropyWithLogits_other_ranks_keep_classes_last():
+    x = np.array([0.5, -1.0, 2.0], np.float32)
+    y = np.array([0.0, 1.0, 0.0], np.float32)
+    logits = t(x, grad=True)
+    loss, dlogits = P.SoftmaxCrossEntropyWithLogits()(logits, t(y))  # one unbatched sample
+    p = np.exp(x) / np.exp(x).sum()
+    assert loss.shape == () and dlogits.shape == (3,)
+    close(loss, -np.log(p[1]), rtol=1e-6)
+    close(dlogits, p - y, rtol=1e-5, atol=1e-7)
+    loss.backward()
+    close(logits.grad, p - y, rtol=1e-5, atol=1e-7)
+    x3 = np.stack([np.stack([x, x[::-1]])] * 2)  # (2, 2, 3)
+    loss3, _ = P.SoftmaxCrossEntropyWithLogits()(t(x3), t(np.broadcast_to(y, x3.shape).copy()))
+    assert loss3.shape == (2, 2)
+    close(loss3[0, 1], -np.log(p[::-1][1]), rtol=1e-6)
+    with pytest.raises(ValueError, match="'SoftmaxCrossEntropyWithLogits'.*'logits'.*rank"):
+        P.SoftmaxCrossEntropyWithLogits()(t(np.float32(1.0)), t(np.float32(1.0)))
+
+
 def test_SparseSoftmaxCrossEntropyWithLogits_golden_and_is_grad():
     logits = t(G["ce_logits"], grad=True)
     labels = t(np.array([1, 0, 5, 2], np.int32))

@@ -988,7 +988,7 @@ class _SoftmaxCEFn(torch.autograd.Function):
         if gpu:  # 0.1's GPU kernel: the class whose label is 1, and dlogits divided by the batch size
             labels = (labels - 1.0).abs().le(1e-8).to(log_p.dtype)
             loss = -(labels * log_p).sum(-1)
-            dlogits = (torch.exp(log_p) - labels) / logits.shape[0]
+            dlogits = (torch.exp(log_p) - labels) / max(1, logits.numel() // max(1, logits.shape[-1]))
         else:
             loss = -(labels * log_p).sum(-1)
             dlogits = torch.exp(log_p) - labels
@@ -1008,7 +1008,10 @@ class _SoftmaxCEFn(torch.autograd.Function):
                     "(and so the gradient) by the batch size; elsewhere (Ascend) dlogits is softmax - "
                     "labels.",
                     "The gradient is 0.1's bprop: dlogits * dloss; a gradient flowing into the "
-                    "dlogits output is ignored, as in 0.1.", _BF16))
+                    "dlogits output is ignored, as in 0.1.",
+                    "Logits that are not 2-D keep the classes on the last axis and give a loss of shape "
+                    "logits.shape[:-1] (0.1 declared (logits.shape[0],) but computed one value per row).",
+                    _BF16))
 class SoftmaxCrossEntropyWithLogits(PrimitiveWithInfer):
     r"""Softmax cross entropy of logits and (one-hot or soft) labels, per sample.
 
@@ -1020,7 +1023,8 @@ class SoftmaxCrossEntropyWithLogits(PrimitiveWithInfer):
 
     Outputs:
         Tuple of 2 Tensors: ``loss`` :math:`(N,)` and ``dlogits`` :math:`(N, C)` (the gradient
-        ``softmax(logits) - labels``).
+        ``softmax(logits) - labels``). Logits of another rank keep the classes on the last axis:
+        1-D :math:`(C,)` logits are one sample (a 0-d ``loss``), as in 0.1's GPU kernel.
 
     Examples:
         >>> import numpy as np
@@ -1036,7 +1040,9 @@ class SoftmaxCrossEntropyWithLogits(PrimitiveWithInfer):
         The gradient with respect to ``logits`` is 0.1's bprop, ``dlogits * dloss``; what flows
         back into the ``dlogits`` output is ignored and ``labels`` get no gradient. With
         ``device_target`` 'GPU' (when the primitive is built) msnn runs 0.1's GPU kernel: the loss
-        of the class whose label is 1 and ``dlogits = (softmax - onehot) / N``.
+        of the class whose label is 1 and ``dlogits = (softmax - onehot) / N``. For logits that are
+        not 2-D, 0.1's shape inference declared a loss of shape ``(logits.shape[0],)`` while its
+        kernel computed one value per row of the leading axes; msnn returns ``logits.shape[:-1]``.
     """
 
     @prim_attr_register
@@ -1051,8 +1057,8 @@ class SoftmaxCrossEntropyWithLogits(PrimitiveWithInfer):
         C.same_shape(name, "logits", logits, "labels", labels)
         if dtype_of(labels) is not dtype_of(logits):
             C.same_dtype(name, "logits", logits, "labels", labels)
-        if logits.dim() != 2:
-            V.fail(name, "logits", "a 2-D (N, C) Tensor", _shape_text(logits))
+        if logits.dim() == 0:
+            V.fail(name, "logits", "a Tensor of rank >= 1 (classes on the last axis)", _shape_text(logits))
         return _SoftmaxCEFn.apply(logits, labels, self._gpu)
 
 
