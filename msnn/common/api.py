@@ -6,6 +6,8 @@ msnn runs Python eagerly, so there is no graph to build. What 0.1's compilation 
   as 0.1's ``Cell.check_names``), then runs the network once on the inputs on a deep copy with the
   random state restored -- the shape and type errors 0.1's type inference raised at compile time
   are raised here, and the network, its parameters and the random stream are left untouched.
+  A cell whose 0.1 graph inferred less than its run checks (``nn.ParameterUpdate``: 0.1's
+  ``Assign`` took the parameter's shape) defines ``_compile_check(*inputs)``, run instead.
 * ``ms_function(fn, input_signature=...)`` checks the inputs against the signature and runs ``fn``.
 """
 import copy
@@ -178,7 +180,11 @@ class _Executor:
         key = (full_phase, _arg_key(args))
         if key in self.compile_cache:
             return full_phase, False
-        self._trial_run(obj, args)
+        compile_check = getattr(obj, "_compile_check", None)
+        if compile_check is not None:  # a cell whose 0.1 graph checked less than its run does
+            compile_check(*args)
+        else:
+            self._trial_run(obj, args)
         self.compile_cache[key] = full_phase
         self.compile_cache.setdefault(full_phase, full_phase)
         return full_phase, True

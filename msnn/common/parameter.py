@@ -34,6 +34,9 @@ def _param_data(default_input):
             "A Python float becomes a 0-d float32 tensor rather than staying a Python float.",
             "`.data` is torch's detached tensor; MindSpore's `.data`/`default_input` is "
             "`default_input` here.",
+            "Other data is converted to a tensor at once (0.1 kept a numpy array or list raw); a "
+            "list that is not numeric data is accepted as in 0.1 and raises TypeError where its "
+            "data is used.",
         ))
 class Parameter(torch.nn.Parameter):
     """A named, trainable tensor: a ``torch.nn.Parameter`` that carries MindSpore's ``name``.
@@ -56,11 +59,22 @@ class Parameter(torch.nn.Parameter):
     Note:
         Integer data never requires grad in torch, so such a Parameter reports
         ``requires_grad=False``. ``p.data`` is torch's detached tensor; use ``p.default_input``
-        for MindSpore's Tensor view.
+        for MindSpore's Tensor view. Data is converted to a tensor when the Parameter is built; a
+        list that is not numeric data (``[1, '2', True]``) is accepted, as 0.1 kept lists raw, and
+        any use of its data raises TypeError until ``set_parameter_data`` gives it numeric data.
     """
 
     def __new__(cls, default_input, name, requires_grad=True, layerwise_parallel=False):
-        data = _param_data(default_input)
+        try:
+            data = _param_data(default_input)
+        except (TypeError, ValueError) as err:
+            if not isinstance(default_input, list) or cls is not Parameter:
+                raise
+            # 0.1 kept a list as it was and failed only when the data was used
+            V.check_bool(requires_grad, "requires_grad", "Parameter")
+            param = torch.Tensor._make_subclass(_UnconvertedParameter, torch.empty(0), False)
+            param.__dict__["_ms_unconverted"] = (str(err), requires_grad)
+            return param
         V.check_bool(requires_grad, "requires_grad", "Parameter")
         grad = requires_grad and (data.is_floating_point() or data.is_complex())
         return torch.Tensor._make_subclass(cls, data, grad)
@@ -70,6 +84,7 @@ class Parameter(torch.nn.Parameter):
         self.name = name
         self.layerwise_parallel = layerwise_parallel
         self.is_init = False
+        _note_raw_input(self, default_input)
 
     # -- MindSpore attributes --------------------------------------------------------------
     @property
@@ -117,6 +132,7 @@ class Parameter(torch.nn.Parameter):
         """Replace the data (shape and dtype may change), keeping name and flags."""
         with torch.no_grad():
             self.data = _param_data(data).to(self.device)
+        _note_raw_input(self, data)
 
     def asnumpy(self):
         return self.detach().cpu().numpy()
@@ -151,6 +167,45 @@ class Parameter(torch.nn.Parameter):
     def __reduce_ex__(self, proto):
         return (_rebuild_parameter,
                 (type(self), self.detach().as_subclass(torch.Tensor), self.requires_grad, dict(self.__dict__)))
+
+
+def _note_raw_input(param, data):
+    """Records the kind of data 0.1 would have kept raw (numpy array or scalar, list): 0.1's
+    ``nn.ParameterUpdate`` refused such a Parameter (TypeError)."""
+    if isinstance(data, (torch.Tensor, int, float)):
+        param.__dict__.pop("_ms_raw_input", None)
+    else:
+        param.__dict__["_ms_raw_input"] = type(data).__name__
+
+
+_UNCONVERTED_SAFE = frozenset(getattr(torch.Tensor, attr).__get__
+                              for attr in ("grad_fn", "requires_grad", "is_leaf", "grad"))
+
+
+class _UnconvertedParameter(Parameter):
+    """A Parameter built from a list that is not numeric data (``[1, '2', True]``): 0.1 accepted it
+    and kept the list, failing only where the data was used. It registers in a Cell and keeps its
+    name; reading or computing with its data raises the TypeError the conversion raised."""
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        if func in _UNCONVERTED_SAFE:
+            return super().__torch_function__(func, types, args, kwargs)
+        for arg in args:
+            if isinstance(arg, _UnconvertedParameter):
+                raise TypeError(f"Parameter '{arg.name}' holds data that is not numeric: "
+                                f"{arg.__dict__['_ms_unconverted'][0]}")
+        raise TypeError("A Parameter built from non-numeric data was used.")
+
+    def set_parameter_data(self, data):
+        """New data makes it an ordinary Parameter."""
+        new = _param_data(data)
+        self.__class__ = Parameter
+        requires_grad = self.__dict__.pop("_ms_unconverted")[1]
+        with torch.no_grad():
+            self.data = new
+        self.requires_grad = requires_grad and (new.is_floating_point() or new.is_complex())
+        _note_raw_input(self, data)
 
 
 def _rebuild_parameter(cls, data, requires_grad, state):

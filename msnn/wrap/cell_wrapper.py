@@ -327,11 +327,13 @@ class ParameterUpdate(Cell):
         param (Parameter): The parameter to be updated manually.
 
     Raises:
-        TypeError: If `param` is not a Parameter.
+        TypeError: If `param` is not a Parameter, or (as in 0.1) a Parameter built from a numpy
+            array, numpy scalar or list rather than a Tensor, float or int.
 
     Inputs:
         - **x** (Tensor) - The new value, with the parameter's number of elements (it is cast to
-          the parameter's dtype).
+          the parameter's dtype). A call with another number of elements raises ValueError;
+          ``_executor.compile`` does not check it, as 0.1's graph compilation did not.
 
     Outputs:
         Tensor, the value of the parameter before the update.
@@ -357,12 +359,25 @@ class ParameterUpdate(Cell):
         super(ParameterUpdate, self).__init__(auto_prefix=False)
         if not isinstance(param, Parameter):
             V.fail("ParameterUpdate", "param", "a Parameter", param, exc=TypeError)
+        raw = param.__dict__.get("_ms_raw_input")
+        if raw is not None:  # 0.1 kept such data raw and accepted only Tensor, float or int here
+            V.fail("ParameterUpdate", "param", "a Parameter whose data was given as a Tensor, float or int",
+                   V._Raw(f"one built from a {raw}"), exc=TypeError)
         self._param = param
+
+    @staticmethod
+    def _check_x(x):
+        if isinstance(x, bool) or not isinstance(x, (torch.Tensor, np.ndarray, list, tuple, int, float)):
+            V.fail("ParameterUpdate", "x", "a Tensor (or array-like)", V._Raw(type(x).__name__), exc=TypeError)
+
+    def _compile_check(self, x):
+        """What ``_executor.compile`` checks: 0.1's graph took the parameter's shape and dtype
+        (its ``Assign`` inferred nothing from ``x``), so only the type of ``x`` is checked."""
+        self._check_x(x)
 
     def construct(self, x):
         param = self._param
-        if isinstance(x, bool) or not isinstance(x, (torch.Tensor, np.ndarray, list, tuple, int, float)):
-            V.fail("ParameterUpdate", "x", "a Tensor (or array-like)", V._Raw(type(x).__name__), exc=TypeError)
+        self._check_x(x)
         with torch.no_grad():
             old = param.detach().clone()
             x = torch.as_tensor(x, device=param.device)

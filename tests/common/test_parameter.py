@@ -49,6 +49,22 @@ def test_Parameter_data_kinds(data, dtype, shape):
     assert p.dtype == dtype and tuple(p.shape) == shape
 
 
+def test_Parameter_non_numeric_list_is_accepted_and_fails_on_use():
+    p = Parameter([1, '2', True], name='odd', requires_grad=False)  # 0.1 kept the list raw
+    assert isinstance(p, Parameter) and repr(p) == 'Parameter (name=odd)'
+    cell = msnn.Cell()
+    cell.odd = p
+    assert list(cell.parameters_dict()) == ['odd']
+    for use in (lambda: p.asnumpy(), lambda: p.shape, lambda: torch.add(p, 1), lambda: p + 1):
+        with pytest.raises(TypeError):
+            use()
+    with pytest.raises(TypeError, match="'odd'.*numeric"):
+        p.default_input
+    p.set_parameter_data(Tensor(np.array([1.0, 2.0]), msnn.float32))
+    assert type(p) is Parameter and p.requires_grad is False
+    assert (p * 2).tolist() == [2.0, 4.0]
+
+
 def test_Parameter_integer_data_never_requires_grad():
     p = Parameter(Tensor(np.array([0]), msnn.int32), name='global_step')
     assert not p.requires_grad and p.dtype == torch.int32

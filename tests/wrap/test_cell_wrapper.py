@@ -248,6 +248,30 @@ def test_ParameterUpdate_non_parameter_raises_type_error(bad):
         nn.ParameterUpdate(bad)
 
 
+def test_ParameterUpdate_refuses_parameter_built_from_numpy_or_list_as_0_1():
+    for data in (np.array([1]), np.float32(2.0), [1.0, 2.0]):
+        with pytest.raises(TypeError, match="ParameterUpdate.*'param'.*built from a"):
+            nn.ParameterUpdate(Parameter(data, 'p'))
+    param = Parameter(np.array([1.0], np.float32), 'p')
+    param.set_parameter_data(Tensor(np.array([3.0]), msnn.float32))  # a Tensor now: accepted
+    old = nn.ParameterUpdate(param)(Tensor(np.array([4.0]), msnn.float32))
+    assert float(old[0]) == 3.0 and float(param.detach()[0]) == 4.0
+    for data in (3, 2.5):
+        nn.ParameterUpdate(Parameter(data, 'p'))
+
+
+def test_ParameterUpdate_compile_checks_only_the_input_type():
+    from msnn.common.api import _executor
+    param = Parameter(Tensor(np.array([7]), msnn.int32), 'global_step')
+    update = nn.ParameterUpdate(param)
+    _executor.compile(update, Tensor(np.array([0.2, 0.02, 0.002]), msnn.float32))  # 0.1's graph took param's shape
+    assert int(param.detach()[0]) == 7
+    with pytest.raises(TypeError, match="ParameterUpdate.*'x'"):
+        _executor.compile(update, "lr")
+    with pytest.raises(ValueError, match="ParameterUpdate.*'x'.*shape \\(1,\\)"):
+        update(Tensor(np.array([0.2, 0.02, 0.002]), msnn.float32))
+
+
 # -- DataWrapper / GetNextSingleOp --------------------------------------------------------------------
 def _finite_data(n):
     return [(np.full((2, 4), i, np.float32), np.full((2, 3), -i, np.float32)) for i in range(n)]
