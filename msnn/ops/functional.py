@@ -478,16 +478,18 @@ def _scalar_mod(x, y):
 
 @_builtin("scalar_log", torch_name="math.log")
 def _scalar_log(x):
-    """The natural logarithm of a number.
+    """The natural logarithm of a number, as C's ``log``: ``-inf`` at 0, ``nan`` below 0.
 
     Examples:
         >>> from msnn.ops import functional as F
-        >>> F.scalar_log(1.0)
-        0.0
+        >>> F.scalar_log(1.0), F.scalar_log(0.0)
+        (0.0, -inf)
     """
     if isinstance(_num(x, "x", "scalar_log"), torch.Tensor):
         return torch.log(x)
-    return math.log(x)
+    if x > 0:
+        return math.log(x)
+    return -math.inf if x == 0 else math.nan
 
 
 @_builtin("scalar_uadd")

@@ -8,6 +8,7 @@ from msnn import Tensor, Parameter, ParameterTuple
 from msnn.ops import composite as C
 from msnn.ops import functional as F
 from msnn.ops.composite.base import EnvInstance
+from msnn.ops import operations as P
 
 
 def _t(a):
@@ -378,3 +379,10 @@ def test_core():
     def g(x):
         return x
     assert g._mindspore_flags == {'core': True, 'loop_can_unroll': True} and g(2) == 2
+
+
+def test_GradOperation_one_element_sens_of_a_0d_output():
+    x = msnn.Tensor(np.array([[1.0, 2.0], [3.0, 4.0]], np.float32))
+    grad = C.GradOperation('g', sens_param=True)(lambda t: P.ReduceSum()(t * t))
+    g = grad(x, msnn.Tensor(np.array([0.5], np.float32)))  # (1,) sens of a 0-d sum, as 0.1 allowed
+    np.testing.assert_allclose(g.numpy(), np.array([[1.0, 2.0], [3.0, 4.0]]), rtol=1e-6)

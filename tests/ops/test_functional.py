@@ -192,6 +192,7 @@ def test_scalar_mod():
 
 def test_scalar_log():
     assert F.scalar_log(math.e ** 2) == pytest.approx(2.0)
+    assert F.scalar_log(0.0) == -math.inf and math.isnan(F.scalar_log(-1.0))  # C's log, as 0.1
 
 
 def test_scalar_pow():

@@ -774,3 +774,28 @@ def test_PReLU_golden():
 
 def test_Gelu_golden():
     close(P.Gelu()(t(G["un_x"])), G["gelu"])
+
+
+def test_BatchNorm_mean_variance_inputs_get_zero_gradients_as_0_1():
+    x = t(np.array([[1.0, 2.0], [3.0, 6.0]], np.float32), grad=True)
+    scale, bias = t(np.ones(2, np.float32), grad=True), t(np.zeros(2, np.float32))
+    mean, var = t(np.zeros(2, np.float32), grad=True), t(np.ones(2, np.float32), grad=True)
+    y = P.BatchNorm()(x, scale, bias, mean, var)[0]
+    gx, gm, gv = torch.autograd.grad(y.sum(), (x, mean, var), allow_unused=True, materialize_grads=True)
+    close(gx, np.full((2, 2), 1 / np.sqrt(1 + 1e-5)), rtol=1e-6)
+    assert gm.abs().sum() == 0 and gv.abs().sum() == 0
+    mean2, var2 = t(np.zeros(2, np.float32), grad=True), t(np.ones(2, np.float32), grad=True)
+    out = P.FusedBatchNorm(momentum=0.5)(x, scale, bias, mean2, var2)
+    assert torch.autograd.grad(out[0].sum(), mean2, allow_unused=True) == (None,)
+    close(mean2.detach(), [1.0, 2.0])  # the running mean is still updated
+
+
+def test_BinaryCrossEntropy_label_and_weight_get_no_gradient_as_0_1():
+    x = t(np.array([0.25, 0.5], np.float32), grad=True)
+    y = t(np.array([1.0, 0.0], np.float32), grad=True)
+    w = t(np.array([2.0, 1.0], np.float32), grad=True)
+    loss = P.BinaryCrossEntropy('sum')(x, y, w)
+    close(loss, -2 * np.log(0.25) - np.log(0.5), rtol=1e-6)
+    gx, gy, gw = torch.autograd.grad(loss, (x, y, w), allow_unused=True, materialize_grads=True)
+    close(gx, [-2 / 0.25, 1 / 0.5], rtol=1e-6)
+    assert gy.abs().sum() == 0 and gw.abs().sum() == 0

@@ -169,6 +169,8 @@ class _GradFn:
                         s = torch.full_like(o, s)
                     elif type(s) is Tensor:
                         s = s.as_subclass(torch.Tensor)
+                    if s.shape != o.shape and s.numel() == 1 == o.numel():
+                        s = s.reshape(o.shape)  # a (1,) sens of a 0-d output: 0.1's bprops reshaped it
                     ys.append(o)
                     gys.append(s)
             targets = [t for t in in_targets if t is not None]

@@ -705,8 +705,13 @@ class DepthwiseConv2dNativeBackpropInput(_DepthwiseGrad):
 # -- normalisation ----------------------------------------------------------------------------------
 def _bn_train_grad(dy, x, scale, eps):
     """Gradients of training-mode batch norm (batch statistics) for x, scale and bias."""
-    return _vjp(lambda a, s, b: torch.nn.functional.batch_norm(a, None, None, s, b, True, 0.0, eps),
-                (x, scale, torch.zeros_like(scale)), (0, 1, 2), dy)
+    dims = [0] + list(range(2, x.dim()))
+    view = (1, -1) + (1,) * (x.dim() - 2)
+
+    def bn(a, s, b):
+        var, mean = torch.var_mean(a, dims, correction=0, keepdim=True)
+        return (a - mean) * torch.rsqrt(var + eps) * s.reshape(view) + b.reshape(view)
+    return _vjp(bn, (x, scale, torch.zeros_like(scale)), (0, 1, 2), dy)
 
 
 @ms_api(_G + "BatchNormGrad", torch=_VJP, deviations=(_RECOMPUTE,))

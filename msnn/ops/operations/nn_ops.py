@@ -324,6 +324,8 @@ class FusedBatchNorm(Primitive):
 
     def __call__(self, input_x, scale, bias, mean, variance):
         _bn_inputs(self.name, input_x, scale, bias, mean, variance, True)
+        if mean.requires_grad or variance.requires_grad:  # 0.1's bprop: zero gradients for them
+            mean, variance = mean.detach(), variance.detach()
         y = F.batch_norm(_plain(input_x), mean, variance, scale, bias, True, self.momentum, self.epsilon)
         with torch.no_grad():
             dims = [0] + list(range(2, input_x.dim()))
@@ -386,6 +388,8 @@ class BatchNorm(PrimitiveWithInfer):
         _bn_inputs(self.name, input_x, scale, bias, mean, variance, not self.is_training)
         eps = self.epsilon
         if not self.is_training:
+            if mean.requires_grad or variance.requires_grad:  # 0.1's bprop: zero gradients for them
+                mean, variance = mean.detach(), variance.detach()
             y = F.batch_norm(_plain(input_x), mean, variance, scale, bias, False, 0.0, eps)
             inv = torch.rsqrt(variance.detach() + eps)
             return y, mean, variance, mean, variance, inv
@@ -1215,7 +1219,9 @@ class BinaryCrossEntropy(PrimitiveWithInfer):
             C.tensor_in(name, "weight", weight, None)
             C.same_shape(name, "input_y", input_y, "weight", weight)
             C.same_dtype(name, "input_x", input_x, "weight", weight)
-        return F.binary_cross_entropy(_plain(input_x), _plain(input_y), _plain(weight), reduction=self.reduction)
+        # 0.1's bprop gives input_y and weight zero gradients
+        return F.binary_cross_entropy(_plain(input_x), input_y.detach(), None if weight is None else weight.detach(),
+                                      reduction=self.reduction)
 
 
 # ----------------------------------------------------------------------------------------------
