@@ -392,6 +392,8 @@ class Squeeze(PrimitiveWithInfer):
         torch.Size([3, 2])
     """
 
+    _one = None  # the axis when there is exactly one
+
     @prim_attr_register
     def __init__(self, axis=()):
         self.init_prim_io_names(inputs=['x'], outputs=['output'])
@@ -400,15 +402,21 @@ class Squeeze(PrimitiveWithInfer):
         else:
             _int(axis, "axis", "Squeeze")
             self.add_prim_attr("axis", (axis,))
+        if len(self.axis) == 1:
+            self._one = self.axis[0]
 
     def __call__(self, x):
-        axis = self.axis
-        if len(axis) == 1:
+        one = self._one
+        if one is not None:  # one axis: torch.squeeze leaves a length > 1 dim as is, so check it
             try:
-                if x.shape[axis[0]] == 1:
-                    return torch.squeeze(x, axis[0])
-            except (AttributeError, IndexError, TypeError):
+                if x.size(one) == 1:
+                    return torch.squeeze(x, one)
+            except Exception:  # pylint: disable=broad-except
                 pass
+        return self._checked(x)
+
+    def _checked(self, x):
+        axis = self.axis
         _tensor(x, "input_x", "Squeeze")
         if not axis:
             return torch.squeeze(x)
@@ -797,6 +805,21 @@ class TupleToArray(PrimitiveWithInfer):
         pass
 
     def __call__(self, x):
+        # happy path: a non-empty tuple of Python floats (or ints) straight into torch.tensor
+        if type(x) is tuple and x:  # pylint: disable=unidiomatic-typecheck
+            first = type(x[0])
+            dt = _TUPLE_DTYPES.get(first)
+            if dt is not None:
+                for item in x:
+                    if type(item) is not first:  # pylint: disable=unidiomatic-typecheck
+                        break
+                else:
+                    dev = context.device()
+                    return torch.tensor(x, dtype=dt) if dev.type == "cpu" else torch.tensor(x, dtype=dt, device=dev)
+        return self._checked(x)
+
+    @staticmethod
+    def _checked(x):
         if not isinstance(x, tuple):
             V.fail("TupleToArray", "input_x", "a tuple of numbers", x)
         if not x:
@@ -809,7 +832,11 @@ class TupleToArray(PrimitiveWithInfer):
             V.fail("TupleToArray", "input_x", "a tuple of numbers of one type", x, TypeError)
         return _const(np.array(x, np.int32 if isinstance(x[0], int) else np.float32))
 
-    infer_value = __call__
+    def infer_value(self, x):
+        return self(x)
+
+
+_TUPLE_DTYPES = {float: torch.float32, int: torch.int32}
 
 
 @ms_api(_P + "ScalarToArray", torch="torch.tensor")
@@ -1194,15 +1221,18 @@ class Concat(PrimitiveWithInfer):
     def __call__(self, input_x):
         try:
             out = torch.cat(input_x, self.axis)
-        except (RuntimeError, TypeError, IndexError, ValueError):
-            out = None
-        if out is not None:
             dt = out.dtype
-            for t in input_x:
-                if t.dtype is not dt:
-                    break
+            if len(input_x) == 2:  # torch.cat promotes dtypes: 0.1 wanted them equal
+                if input_x[0].dtype is dt and input_x[1].dtype is dt:
+                    return out
             else:
-                return out
+                for t in input_x:
+                    if t.dtype is not dt:
+                        break
+                else:
+                    return out
+        except Exception:  # pylint: disable=broad-except
+            pass
         _concat_offset("Concat", input_x, self.axis)
         return torch.cat(tuple(input_x), self.axis)
 

@@ -70,16 +70,17 @@ class _BinaryOp(PrimitiveWithInfer):
         raise NotImplementedError("each binary math primitive sets _fn to its torch function")
 
     def __call__(self, x, y):
-        # fast path: two tensors of one allowed dtype (``==`` also matches msnn.Tensor's DType)
-        if isinstance(x, Tensor) and isinstance(y, Tensor):
+        # happy path: two tensors of one allowed dtype go straight to torch; anything else, or
+        # any error torch raises, takes the checked path (0.1's errors and number rules)
+        try:
             dt = x.dtype
-            if dt == y.dtype and dt in self._allowed:
-                try:
-                    return self._fn(x, y)
-                except RuntimeError:
-                    if x.shape != y.shape:
-                        C.broadcast_fail(self.name, x, y)
-                    raise
+            if dt is y.dtype and dt in self._allowed:
+                return self._fn(x, y)
+        except Exception:  # pylint: disable=broad-except
+            pass
+        return self._checked(x, y)
+
+    def _checked(self, x, y):
         x, y = C.binary(self.name, x, y, self._allowed)
         try:
             return self._fn(x, y)
@@ -823,6 +824,7 @@ class _Reduce(PrimitiveWithInfer):
     """Reduction over ``axis`` (an int, a tuple/list of ints; ``()`` reduces every axis)."""
 
     _allowed = C.NUMBER
+    _fast = None  # the torch reduction taking (x, axis, keepdim) for float input, or None
 
     @prim_attr_register
     def __init__(self, keep_dims=False):
@@ -832,6 +834,17 @@ class _Reduce(PrimitiveWithInfer):
         self._dims = C.Cache(lambda key: _reduce_dims(key, name))
 
     def __call__(self, input_x, axis=()):
+        # happy path: a float tensor of rank >= 1 and an int/tuple/list axis go straight to torch,
+        # which checks the range; a duplicate axis, an int dtype, a 0-d input or any error takes
+        # the checked path (0.1's errors, its dedup of axes and dtype rules)
+        try:
+            if input_x.dtype in _FLOAT_FAST and input_x.ndim and type(axis) in _AXIS_TYPES and self._fast:
+                return self._fast(input_x, axis, self.keep_dims)
+        except Exception:  # pylint: disable=broad-except
+            pass
+        return self._checked(input_x, axis)
+
+    def _checked(self, input_x, axis):
         if not isinstance(input_x, Tensor):
             C.not_tensor(self.name, "input_x", input_x)
         if input_x.dtype not in self._allowed:
@@ -910,23 +923,28 @@ def _prod(x, dims, keep):
     return x
 
 
-def _reduce_class(name, fn, torch_name, what, out, allowed=C.NUMBER, deviations=(_BF16,), note=""):
+_FLOAT_FAST = frozenset((torch.float16, torch.float32, torch.float64, torch.bfloat16))
+_AXIS_TYPES = frozenset((int, tuple, list))
+
+
+def _reduce_class(name, fn, torch_name, what, out, allowed=C.NUMBER, deviations=(_BF16,), note="", fast=None):
     doc = f"Reduces the dimensions in ``axis`` by {what}.\n" + _REDUCE_EXAMPLE.format(name=name, out=out) + note
     cls = type(name, (_Reduce,), {"__doc__": doc, "_reduce": staticmethod(fn), "_allowed": allowed,
+                                  "_fast": staticmethod(fast) if fast else None,
                                   "__module__": __name__, "__qualname__": name})
     return ms_api(_P + name, torch=torch_name, deviations=deviations)(cls)
 
 
-ReduceSum = _reduce_class("ReduceSum", _sum, "torch.sum", "summing", "[[3.0], [8.0]]")
-ReduceMean = _reduce_class("ReduceMean", _mean, "torch.mean", "averaging", "[[1.5], [4.0]]")
+ReduceSum = _reduce_class("ReduceSum", _sum, "torch.sum", "summing", "[[3.0], [8.0]]", fast=torch.sum)
+ReduceMean = _reduce_class("ReduceMean", _mean, "torch.mean", "averaging", "[[1.5], [4.0]]", fast=torch.mean)
 ReduceMax = _reduce_class(
-    "ReduceMax", _amax, "torch.amax", "taking the maximum", "[[2.0], [5.0]]",
+    "ReduceMax", _amax, "torch.amax", "taking the maximum", "[[2.0], [5.0]]", fast=torch.amax,
     note="""
     Note:
         Tied maxima share the gradient equally (0.1's bprop and ``torch.amax`` agree).
 """)
 ReduceMin = _reduce_class(
-    "ReduceMin", _amin, "torch.amin", "taking the minimum", "[[1.0], [3.0]]",
+    "ReduceMin", _amin, "torch.amin", "taking the minimum", "[[1.0], [3.0]]", fast=torch.amin,
     note="""
     Note:
         Tied minima share the gradient equally (0.1's bprop and ``torch.amin`` agree).
@@ -1053,6 +1071,17 @@ class CumProd(_Cum):
 _MATMUL_DTYPES = C.FLOAT | {torch.int8, torch.int16, torch.int32, torch.int64}
 
 
+def _mm_fast(mm, transpose_a, transpose_b):
+    """The one-call product for 2-D (torch.mm) or 3-D (torch.bmm) inputs with the transposes."""
+    if not (transpose_a or transpose_b):
+        return mm
+    if transpose_a and transpose_b:
+        return lambda x, y: mm(x.mT, y.mT)
+    if transpose_a:
+        return lambda x, y: mm(x.mT, y)
+    return lambda x, y: mm(x, y.mT)
+
+
 @ms_api(_P + "MatMul", torch="torch.matmul", deviations=(_BF16,))
 class MatMul(PrimitiveWithInfer):
     """Multiplies matrix ``input_x`` by matrix ``input_y`` (both 2-D).
@@ -1093,6 +1122,9 @@ class MatMul(PrimitiveWithInfer):
         self._yk = -1 if transpose_b else -2
         self._plain = not (transpose_a or transpose_b)
         self._batch = type(self) is not MatMul  # BatchMatMul checks ranks and batch dimensions
+        # the happy path is one torch call: torch.mm/bmm check ranks, dtypes and sizes themselves,
+        # and any error they raise sends the inputs through _checked for 0.1's error
+        self._fast = _mm_fast(torch.bmm if self._batch else torch.mm, transpose_a, transpose_b)
 
     def _check_rank(self, x, y):
         if x.ndim != 2 or y.ndim != 2:
@@ -1109,6 +1141,15 @@ class MatMul(PrimitiveWithInfer):
         return x
 
     def __call__(self, input_x, input_y):
+        try:
+            if input_x.dtype in _MATMUL_DTYPES:
+                return self._fast(input_x, input_y)
+        except Exception:  # pylint: disable=broad-except
+            pass
+        return self._checked(input_x, input_y)
+
+    def _checked(self, input_x, input_y):
+        """0.1's checks (its error for bad input), then the product."""
         if not (isinstance(input_x, Tensor) and isinstance(input_y, Tensor)):
             C.not_tensor(self.name, "input_x" if not isinstance(input_x, Tensor) else "input_y",
                          input_x if not isinstance(input_x, Tensor) else input_y)

@@ -1715,6 +1715,9 @@ class ResizeBilinear(PrimitiveWithInfer):
         return left + (right - left) * fx
 
 
+_ONEHOT_INDEX = C.INT
+
+
 @ms_api(_P + "OneHot", torch="indices.unsqueeze(axis) == arange(depth), torch.where(on, off)",
         deviations=("Any integer index dtype is accepted (0.1: int32); an index outside [0, depth) "
                     "gives an all-off row.", _BF16))
@@ -1745,8 +1748,22 @@ class OneHot(PrimitiveWithInfer):
         self.init_prim_io_names(inputs=['indices', 'depth', 'on_value', 'off_value'], outputs=['output'])
         V.check_type(axis, "axis", self.name, int, exc=ValueError)
         self._ranges = {}
+        self._last = {}  # depth -> the classes tensor last used, for axis -1 (the happy path)
 
     def __call__(self, indices, depth, on_value, off_value):
+        # happy path (axis -1, a depth seen before, int indices, float16/32 on/off values of one
+        # dtype): one comparison and one where; torch raises on a device mismatch, which takes the
+        # checked path
+        try:
+            classes = self._last.get(depth)
+            if (classes is not None and indices.dtype in _ONEHOT_INDEX and on_value.dtype in C.F16_32
+                    and off_value.dtype is on_value.dtype and type(depth) is int):
+                return torch.where(torch.eq(indices.unsqueeze(-1), classes), on_value, off_value)
+        except Exception:  # pylint: disable=broad-except
+            pass
+        return self._checked(indices, depth, on_value, off_value)
+
+    def _checked(self, indices, depth, on_value, off_value):
         name = self.name
         if not isinstance(indices, Tensor):
             C.not_tensor(name, "indices", indices)
@@ -1769,6 +1786,8 @@ class OneHot(PrimitiveWithInfer):
         if classes is None:
             classes = self._ranges[key] = torch.arange(depth, device=indices.device)
         if axis == -1 or axis == rank:
+            if axis == -1 and indices.dtype in _ONEHOT_INDEX:
+                self._last[depth] = classes
             hot = indices.unsqueeze(-1) == classes
         else:
             hot = indices.unsqueeze(axis) == classes.view((-1,) + (1,) * (rank - axis))
