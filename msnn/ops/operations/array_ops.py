@@ -474,15 +474,18 @@ class Transpose(PrimitiveWithInfer):
         self._ok = set()
 
     def __call__(self, x, perm):
+        try:  # a permutation checked before for this rank: torch.permute alone
+            if (perm, x.ndim) in self._ok:
+                return torch.permute(x, perm)
+        except Exception:  # pylint: disable=broad-except
+            pass
+        return self._checked(x, perm)
+
+    def _checked(self, x, perm):
         if not isinstance(x, _Tensor):
             V.check_tensor(x, "input_x", "Transpose")
-        try:
-            known = (perm, x.dim()) in self._ok
-        except TypeError:
-            known = False
-        if not known:
-            _check_perm(perm, x.dim())
-            self._ok.add((perm, x.dim()))
+        _check_perm(perm, x.dim())
+        self._ok.add((perm, x.dim()))
         return torch.permute(x, perm)
 
 

@@ -830,8 +830,6 @@ class _Reduce(PrimitiveWithInfer):
     def __init__(self, keep_dims=False):
         V.check_bool(keep_dims, "keep_dims", self.name, exc=ValueError)
         self.init_prim_io_names(inputs=['input_x', 'axis'], outputs=['y'])
-        name = self.name
-        self._dims = C.Cache(lambda key: _reduce_dims(key, name))
 
     def __call__(self, input_x, axis=()):
         # happy path: a float tensor of rank >= 1 and an int/tuple/list axis go straight to torch,
@@ -851,10 +849,8 @@ class _Reduce(PrimitiveWithInfer):
             C.bad_dtype(self.name, "input_x", input_x, self._allowed)
         if type(axis) is list:  # pylint: disable=unidiomatic-typecheck
             axis = tuple(axis)
-        try:
-            dims = self._dims[(axis, input_x.ndim)]
-        except TypeError:  # an unhashable axis element
-            dims = _reduce_dims((axis, input_x.dim()), self.name)
+        # no memo here: True == 1 and 1.0 == 1 as dict keys, and 0.1 refused those axes
+        dims = _reduce_dims((axis, input_x.dim()), self.name)
         return self._reduce(input_x, dims, self.keep_dims)
 
     def infer_shape(self, x_shape, axis=()):
