@@ -240,6 +240,11 @@ class Cell(torch.nn.Module):
             self._buffers[name] = unwrap(value)
             self._non_persistent_buffers_set.add(name)
         else:
+            buffers = d.get("_buffers")
+            if buffers and name in buffers and value is not None and not isinstance(value, torch.Tensor):
+                # a Tensor attribute replaced by a plain value (0.1: an ordinary attribute)
+                del buffers[name]
+                self._non_persistent_buffers_set.discard(name)
             super().__setattr__(name, value)
 
     @property

@@ -608,3 +608,17 @@ def test_Cell_top_level_input_list_passed_through_stays_a_list():
             return x
     x = [1, 2, 3]
     assert Net()(x) is x
+
+
+def test_Cell_tensor_attribute_replaced_by_a_number_is_a_plain_attribute():
+    class Net(nn.Cell):
+        def __init__(self):
+            super().__init__()
+            self.t2 = Tensor(np.ones([1, 5]), nn.float16)
+            self.t2 = 1  # 0.1: an ordinary attribute assignment
+
+        def construct(self, x):
+            return x * self.t2
+    net = Net()
+    assert net.t2 == 1 and 't2' not in dict(net.named_buffers())
+    assert net(Tensor(np.array([2.0]), nn.float32)).tolist() == [2.0]
