@@ -24,6 +24,14 @@ def test_ScalarSummary_records_when_summary_exists(recorded):
     assert [(k, n, v.tolist()) for k, n, v in recorded] == [("scalar", "loss", 0.5), ("scalar", "acc", [0.25])]
 
 
+def test_ScalarSummary_python_number_is_a_scalar(recorded):
+    P.ScalarSummary()("lr", 2.2)
+    assert recorded[0][1] == "lr" and recorded[0][2].dtype == torch.float32
+    assert abs(recorded[0][2].item() - 2.2) < 1e-6
+    with pytest.raises(TypeError, match="For 'ScalarSummary', the 'value' must be a Tensor"):
+        P.ScalarSummary()("flag", True)
+
+
 def test_ScalarSummary_without_summary_module_and_errors(monkeypatch):
     monkeypatch.setitem(sys.modules, "msnn.train.summary", None)  # import fails -> no-op
     P.ScalarSummary()("x", torch.tensor(1.0))

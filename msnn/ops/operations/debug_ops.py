@@ -52,12 +52,13 @@ class ScalarSummary(_Summary):
 
     Inputs:
         - **name** (str) - The tag.
-        - **value** (Tensor) - The scalar.
+        - **value** (Tensor) - The scalar (a Python int or float is taken as a float32 scalar).
 
     Examples:
         >>> import torch
         >>> from msnn.ops import operations as P
         >>> P.ScalarSummary()("loss", torch.tensor(0.5))
+        >>> P.ScalarSummary()("lr", 0.01)
 
     Note:
         The value goes to ``msnn.train.summary._record`` when that module exists;
@@ -65,6 +66,11 @@ class ScalarSummary(_Summary):
     """
 
     _kind = "scalar"
+
+    def __call__(self, name, value):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = torch.tensor(float(value))  # a Python number: 0.1's graph took it as a constant
+        return super().__call__(name, value)
 
     def _check_value(self, value):
         if value.numel() != 1 or value.dim() > 1:
