@@ -18,7 +18,9 @@ import torch
 from .._api import ms_api
 from .. import _validator as V
 from ..common import dtype as mstype
+from ..common._register_for_tensor import tensor_operator_registry
 from . import operations as P
+from .operations import _grad_ops  # pylint: disable=unused-import
 from .primitive import Primitive
 from .composite.base import EnvInstance
 
@@ -63,6 +65,8 @@ tensor_lt = P.Less()
 tensor_le = P.LessEqual()
 tensor_sub = P.Sub()
 tensor_mul = P.Mul()
+tensor_operator_registry.register('__add__', tensor_add)  # as 0.1 (msnn's Tensor operators are torch's)
+tensor_operator_registry.register('__mul__', tensor_mul)
 tensor_div = P.RealDiv()
 strided_slice = P.StridedSlice()
 same_type_shape = P.SameTypeShape()

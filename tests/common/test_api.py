@@ -150,3 +150,18 @@ def test__executor_compile_train_network_with_optimizer():
         _executor.compile(step, _t(np.random.rand(4, 5)), y)
     for k, v in step.state_dict().items():
         assert torch.equal(v, before[k]), k
+
+
+def test_Registry_tensor_operator_registry_as_0_1():
+    from msnn.common._register_for_tensor import Registry, tensor_operator_registry
+    from msnn.ops import functional as F
+    assert tensor_operator_registry.get('__add__') is F.tensor_add
+    assert tensor_operator_registry.get('__mul__') is F.tensor_mul
+    reg = Registry()
+    reg.register('__sub__', lambda x, y: x - y)
+    reg.register(3, None)  # a non-str name is ignored
+    assert reg.get('__sub__')(5, 2) == 3 and list(reg) == ['__sub__']
+    with pytest.raises(KeyError):
+        reg.get('__div__')
+    with pytest.raises(TypeError, match="'Registry.get'"):
+        reg.get(1)

@@ -270,7 +270,7 @@ def test_LSTMGradWeight_checks_arguments():
         G.LSTMGradWeight(3, 2, 1, True, False, 2.0)
 
 
-def test_RefToEmbed_names_the_parameter():
-    assert G.RefToEmbed()(msnn.Parameter(msnn.Tensor([1.0]), 'w')) == 'w'
-    with pytest.raises(TypeError, match="'RefToEmbed'"):
-        G.RefToEmbed()(torch.ones(1))
+def test_RefToEmbed_is_the_functional_key():
+    from msnn.ops import functional as F
+    w = msnn.Parameter(msnn.Tensor([1.0]), 'w')
+    assert G.RefToEmbed()(w) == F.ref_to_embed(w) == id(w)

@@ -978,16 +978,18 @@ class LSTMGradWeight(_LSTMGrad):
 
 
 @ms_api(_G + "RefToEmbed", torch="",
-        deviations=("Returns the Parameter's name: msnn has no symbolic keys.",))
+        deviations=("The key is the object's id(), as msnn.ops.functional.ref_to_embed.",))
 class RefToEmbed(Primitive):
-    """Makes a key for a Parameter (0.1's symbolic key for its environment maps): msnn, which has
-    no graph environment, returns the Parameter's name.
+    """Makes a key standing for a Parameter in a gradient environment (0.1's symbolic key):
+    msnn uses the object's ``id()``, as ``F.ref_to_embed`` and ``F.embed`` do.
 
     Examples:
         >>> import msnn
+        >>> from msnn.ops import functional as F
         >>> from msnn.ops.operations import _grad_ops as G
-        >>> G.RefToEmbed()(msnn.Parameter(msnn.Tensor([1.0]), 'w'))
-        'w'
+        >>> w = msnn.Parameter(msnn.Tensor([1.0]), 'w')
+        >>> G.RefToEmbed()(w) == F.ref_to_embed(w) == id(w)
+        True
     """
 
     @prim_attr_register
@@ -995,7 +997,4 @@ class RefToEmbed(Primitive):
         pass
 
     def __call__(self, variable):
-        name = getattr(variable, "name", None)
-        if not isinstance(name, str):
-            V.fail(self.name, "variable", "a Parameter", C.Raw(type(variable).__name__), TypeError)
-        return name
+        return id(variable)
