@@ -1,5 +1,6 @@
 """ScalarCast."""
 import pytest
+import torch
 
 import msnn
 from msnn.ops import operations as P
@@ -17,3 +18,14 @@ def test_ScalarCast_errors():
         P.ScalarCast()(1, "int32")
     with pytest.raises(TypeError, match="For 'ScalarCast', the 'input_x' must be a scalar"):
         P.ScalarCast()("1", msnn.int32)
+
+
+def test_ScalarCast_under_grad_passes_the_gradient_as_0_1():
+    from msnn.ops import composite as C
+    from msnn.ops import functional as F
+    for dtype, value in ((msnn.int8, 255.0), (msnn.float32, 255.5), (msnn.bool_, 1.0)):
+        assert C.grad(lambda x, d=dtype: F.scalar_cast(x, d))(255.5) == 1.0
+        out = F.scalar_cast(torch.tensor(255.5, dtype=torch.float64, requires_grad=True), dtype)
+        assert out.item() == value
+    with pytest.raises(TypeError, match="'ScalarCast'.*'input_x'"):
+        F.scalar_cast(torch.tensor(2.0), msnn.int32)  # a tensor that is not being differentiated

@@ -1,4 +1,6 @@
 """``mindspore.ops.operations.inner_ops``: internal primitives."""
+import torch
+
 from ..._api import ms_api
 from ... import _validator as V
 from ...common import dtype as mstype
@@ -36,6 +38,12 @@ class ScalarCast(PrimitiveWithInfer):
         to = _pytype(t)
         if to is None:
             V.fail("ScalarCast", "input_y", "an msnn number dtype or bool_", t, TypeError)
+        if isinstance(x, torch.Tensor) and x.dim() == 0 and x.requires_grad:
+            # a Python scalar being differentiated (GradOperation hands it over as a 0-d tensor):
+            # the cast value, with 0.1's bprop (the gradient passes through unchanged)
+            with torch.no_grad():
+                target = torch.trunc(x) if to is int else (x != 0).to(x.dtype) if to is bool else x
+            return x + (target - x).detach()
         if not isinstance(x, (int, float)):
             V.fail("ScalarCast", "input_x", "a scalar (int, float or bool)", x, TypeError)
         return to(x)
