@@ -5,9 +5,10 @@ torch call are timed in alternating blocks in one process; the report gives the 
 time of each, their ratio and the absolute overhead in microseconds. The first row times two
 identical torch calls against each other: its overhead is the noise floor. Small inputs make the
 Python overhead visible (it is what a primitive adds; the kernel is torch's either way).
-Goal: <= 1 us overhead per call.
+Goal: <= 1 us overhead per call. On a loaded machine, ``--stat min`` (the fastest block of each)
+resolves sub-microsecond differences better than the median.
 
-    python bench/ops.py [--rounds 15] [--iters 2000] [--only MatMul,ReLU]
+    python bench/ops.py [--rounds 15] [--iters 2000] [--only MatMul,ReLU] [--stat median|min]
 """
 import argparse
 import statistics
@@ -105,8 +106,8 @@ def _block(fn, args, iters):
     return (time.perf_counter() - start) / iters
 
 
-def measure(fn, args, ref_fn, ref_args, rounds, iters):
-    """Median per-call seconds of (fn, ref) over alternating blocks."""
+def measure(fn, args, ref_fn, ref_args, rounds, iters, stat=statistics.median):
+    """Per-call seconds of (fn, ref) over alternating blocks, summarised by ``stat`` (median)."""
     for _ in range(2):
         _block(fn, args, iters // 4)
         _block(ref_fn, ref_args, iters // 4)
@@ -118,7 +119,7 @@ def measure(fn, args, ref_fn, ref_args, rounds, iters):
         else:
             b.append(_block(ref_fn, ref_args, iters))
             a.append(_block(fn, args, iters))
-    return statistics.median(a), statistics.median(b)
+    return stat(a), stat(b)
 
 
 def main():
@@ -126,10 +127,13 @@ def main():
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--iters", type=int, default=2000)
     parser.add_argument("--only", default="", help="comma-separated case names (prefix match)")
+    parser.add_argument("--stat", choices=("median", "min"), default="median",
+                        help="summary of the blocks: median (default) or min (robust on a loaded machine)")
     args = parser.parse_args()
+    stat = statistics.median if args.stat == "median" else min
     torch.set_num_threads(1)
     only = [s for s in args.only.split(",") if s]
-    print(f"torch {torch.__version__}, 1 thread, median of {args.rounds} alternating blocks of {args.iters} calls")
+    print(f"torch {torch.__version__}, 1 thread, {args.stat} of {args.rounds} alternating blocks of {args.iters} calls")
     print(f"{'op':30} {'msnn us':>9} {'torch us':>9} {'ratio':>7} {'overhead us':>12}")
     with torch.no_grad():
         for name, make, (ref_fn, ref_args) in cases():
@@ -139,7 +143,7 @@ def main():
                 print(f"{name:30} {'(primitive not available)':>40}")
                 continue
             fn, fn_args = make()
-            t_ms, t_torch = measure(fn, fn_args, ref_fn, ref_args, args.rounds, args.iters)
+            t_ms, t_torch = measure(fn, fn_args, ref_fn, ref_args, args.rounds, args.iters, stat)
             print(f"{name:30} {t_ms * 1e6:9.2f} {t_torch * 1e6:9.2f} {t_ms / t_torch:7.3f} {(t_ms - t_torch) * 1e6:12.2f}")
 
 
