@@ -2,8 +2,11 @@
 
 A primitive is a configured operator object: ``op = P.ReLU()`` records its constructor arguments
 as attributes (``prim_attr_register``), and ``op(x)`` runs it. In msnn a built-in primitive's
-``__call__`` is the torch call itself (with 0.1's input checks in front), so a primitive costs what
-the torch function costs plus a Python method call; gradients come from torch autograd, or from a
+``__call__`` is the torch call itself, so a primitive costs what the torch function costs plus a
+Python method call. 0.1's input checks run in front of it, or -- for the hot primitives (MatMul,
+the reductions, the binary math operators, OneHot, Transpose, Squeeze, Concat...) -- only when the
+input is unusual or torch refuses it, so that bad input still gets 0.1's exception type and message
+while the happy path stays one torch call. Gradients come from torch autograd, or from a
 ``torch.autograd.Function`` where 0.1's bprop is not the mathematical gradient.
 
 User-defined primitives work as in 0.1: subclass :class:`PrimitiveWithInfer`, decorate
