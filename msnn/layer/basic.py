@@ -343,6 +343,13 @@ class Norm(Cell):
         return 'axis={}, keep_dims={}'.format(self.axis, self.keep_dims)
 
 
+def _float_if_huge(value):
+    """A Python int outside int64 as a float (numpy would make an object array of it)."""
+    if isinstance(value, int) and not -2 ** 63 <= value < 2 ** 63:
+        return float(value)
+    return value
+
+
 @ms_api("mindspore.nn.OneHot", torch="torch.Tensor.scatter_ (on/off scattered at the clamped indices)",
         deviations=("Indices of any integer dtype are accepted (MindSpore 0.1: int32 only); float "
                     "indices raise ValueError as in 0.1.",
@@ -403,8 +410,9 @@ class OneHot(Cell):
                 V.fail(name, arg, "a number or a one-element Tensor", value)
             if not math.isfinite(float(value)):
                 V.fail(name, arg, "a finite number", value)
-        self.on_value = Tensor(on_value, dtype)
-        self.off_value = Tensor(off_value, dtype)
+        # an int beyond int64 (numpy would make an object array) is converted as a float
+        self.on_value = Tensor(_float_if_huge(on_value), dtype)
+        self.off_value = Tensor(_float_if_huge(off_value), dtype)
 
     def construct(self, indices):
         _check_int_indices(indices, "OneHot")

@@ -402,3 +402,8 @@ def test_OneHot_float_indices_raise_ValueError():
 
 def test_OneHot_repr():
     assert repr(nn.OneHot()) == "OneHot<>"
+
+
+def test_OneHot_int_values_beyond_int64_are_floats():
+    op = nn.OneHot(depth=2, off_value=-2 ** 63 - 1)
+    assert op.off_value.dtype == torch.float32 and float(op.off_value) == float(-2 ** 63 - 1)
