@@ -149,6 +149,8 @@ class Parameter(torch.nn.Parameter):
         x.__dict__.update(self.__dict__)
         x.name = prefix + '.' + self.name
         x.is_init = False
+        if init != 'same':  # fresh initializer data: a Tensor, as in 0.1
+            x.__dict__.pop("_ms_raw_input", None)
         return x
 
     def __repr__(self):

@@ -392,3 +392,12 @@ def test_TrainOneStepCell_with_Momentum_matches_heavy_ball_by_hand(device):
             torch.testing.assert_close(p.detach(), r, rtol=1e-6, atol=1e-6)
     assert [p.name for p in opt.moments] == ['moments.unused', 'moments.fc1.weight', 'moments.fc1.bias',
                                              'moments.fc2.weight', 'moments.fc2.bias']
+
+
+def test_ParameterUpdate_accepts_a_clone_with_fresh_data_of_a_numpy_built_parameter():
+    param = Parameter(np.ones(2, np.float32), 'w')
+    with pytest.raises(TypeError, match="ParameterUpdate"):
+        nn.ParameterUpdate(param.clone('same_data'))  # 0.1's clone kept the array
+    moments = param.clone('moments', init='zeros')  # 0.1: a Tensor from the initializer
+    nn.ParameterUpdate(moments)(Tensor(np.array([1.0, 2.0]), msnn.float32))
+    assert moments.detach().tolist() == [1.0, 2.0]
