@@ -10,14 +10,16 @@ msnn runs Python eagerly, so there is no graph to build. What 0.1's compilation 
 """
 import copy
 import functools
+import types
 from collections import OrderedDict
 
 import torch
 
 from .._api import ms_api
+from .. import _graph
 from .. import _validator as V
 from .. import context
-from .tensor import wrap_output
+from .tensor import unwrap, wrap_output
 
 __all__ = ["ms_function"]
 
@@ -88,6 +90,16 @@ def ms_function(fn=None, obj=None, input_signature=None):
         if not callable(func):
             V.fail("ms_function", "fn", "a function", type(func).__name__, exc=TypeError)
 
+        def build(_):
+            fn = func
+            if isinstance(fn, types.FunctionType):
+                fn = _graph.fresh_function(fn, f"ms_function_{fn.__name__}")
+            compiled = _graph.compile_fn(fn)
+            return lambda _, *args: compiled(*[unwrap(a) for a in args])
+
+        unit = _graph.GraphStep(f"ms_function {getattr(func, '__name__', type(func).__name__)}",
+                                lambda _, *args: func(*args), build)
+
         @functools.wraps(func)
         def staged(*args):
             args = tuple(getattr(a, "default_input", a) if not isinstance(a, torch.Tensor) else a for a in args)
@@ -95,8 +107,9 @@ def ms_function(fn=None, obj=None, input_signature=None):
                 owner = obj is not None or (args and not isinstance(args[0], torch.Tensor)
                                             and hasattr(args[0], func.__name__))
                 _check_signature(input_signature, args[1:] if owner and obj is None else args)
-            return wrap_output(func(*args))
+            return wrap_output(unit(None, *args))
         staged.__wrapped__ = func
+        staged.graph_step = unit
         return staged
     return wrap(fn) if fn is not None else wrap
 

@@ -116,6 +116,8 @@ class Lamb(Optimizer):
             lr = self._schedule(t)
         return [lr] * len(self.param_groups)
 
+    _graph_ok = False  # the bias corrections change every step: the update runs eagerly in GRAPH_MODE
+
     def _begin(self):
         ctx = super()._begin()
         beta1, beta2 = self.param_groups[0]["betas"]

@@ -23,7 +23,7 @@ from .. import _validator as V
 from .. import context
 from ..cell import Cell
 from ..common.parameter import Parameter, ParameterTuple
-from .cell_wrapper import _check_network, _check_optimizer, _weight_grads
+from .cell_wrapper import _check_network, _check_optimizer, _graph_step, _weight_grads
 from .grad_reducer import auto_reducer
 
 __all__ = ["DynamicLossScaleUpdateCell", "FixedLossScaleUpdateCell", "TrainOneStepWithLossScaleCell"]
@@ -305,9 +305,15 @@ class TrainOneStepWithLossScaleCell(Cell):
                 torch.tensor(scale_update_cell.get_loss_scale(), dtype=torch.float32, device=device),
                 name="loss_scale")
         self._one = torch.ones(1, dtype=torch.float32, device=device)
+        self._graph = _graph_step(self)
 
     def construct(self, data, label, sens=None):
-        loss = self.network(data, label)
+        return self._graph(self, data, label, sens)
+
+    def _step(self, network, optimizer, data, label, sens=None):
+        """One step with ``network`` (the loss network or its compiled form) and ``optimizer``
+        (the optimizer's call or its compiled update)."""
+        loss = network(data, label)
         if sens is None:
             if self.loss_scale is None:
                 V.fail("TrainOneStepWithLossScaleCell", "sens", "given when there is no scale_update_cell", sens)
@@ -327,7 +333,7 @@ class TrainOneStepWithLossScaleCell(Cell):
             overflow = self.loss_scaling_manager(self.loss_scale, cond)
             scale = self.loss_scale.detach().clone()
         if not overflow:  # the one host sync per step: MindSpore skips the optimizer on overflow
-            self.optimizer(grads)
+            optimizer(grads)
         return loss.detach(), cond, scale if sens is None else sens
 
 
