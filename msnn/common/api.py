@@ -1,12 +1,14 @@
 """``mindspore.common.api``: ``ms_function`` and the graph executor ``_executor``.
 
-msnn runs Python eagerly, so there is no graph to build. What 0.1's compilation *checked* is kept:
+In GRAPH_MODE ``ms_function`` compiles its function with ``torch.compile`` (see :mod:`msnn._graph`);
+no MindSpore graph is built. What 0.1's compilation *checked* is kept:
 
 * ``_executor.compile(net, *inputs, phase=...)`` refuses duplicate parameter names (ValueError,
   as 0.1's ``Cell.check_names``), then runs the network once on the inputs on a deep copy with the
   random state restored -- the shape and type errors 0.1's type inference raised at compile time
   are raised here, and the network, its parameters and the random stream are left untouched.
-* ``ms_function(fn, input_signature=...)`` checks the inputs against the signature and runs ``fn``.
+* ``ms_function(fn, input_signature=...)`` checks the inputs against the signature and runs ``fn``
+  (compiled in GRAPH_MODE, eager in PYNATIVE_MODE).
 """
 import copy
 import functools
@@ -54,11 +56,13 @@ def _check_signature(input_signature, args):
                          f"but got {_show(got)}.")
 
 
-@ms_api("mindspore.common.api.ms_function", torch="a Python call",
-        deviations=("The function runs eagerly in Python (no graph is compiled); "
-                    "input_signature is checked before each call.",))
+@ms_api("mindspore.common.api.ms_function", torch="torch.compile(fn, fullgraph=True)",
+        deviations=("In GRAPH_MODE the function is compiled with torch.compile after a timed eager "
+                    "warm-up and kept compiled only if faster (a failure runs it eagerly with a "
+                    "one-line warning); in PYNATIVE_MODE it runs eagerly. input_signature is checked "
+                    "before each call.",))
 def ms_function(fn=None, obj=None, input_signature=None):
-    """Marks a function to run as a MindSpore graph; in msnn it runs eagerly.
+    """Marks a function to run as a graph: in GRAPH_MODE msnn compiles it with ``torch.compile``.
 
     Args:
         fn (Function): The function. Default: None (returns a decorator).
@@ -67,7 +71,15 @@ def ms_function(fn=None, obj=None, input_signature=None):
             other inputs raises ValueError. Default: None.
 
     Returns:
-        Function: calls ``fn`` and returns its result, tensors given MindSpore's Tensor API.
+        Function: calls ``fn`` and returns its result, tensors given MindSpore's Tensor API. Its
+        ``graph_step`` attribute tells whether it runs compiled (``graph_step.state``).
+
+    Note:
+        In GRAPH_MODE the first calls run eagerly and are timed, then ``fn`` is compiled with
+        ``torch.compile(fullgraph=True)`` and kept compiled only if it is faster (environment
+        variable ``MSNN_GRAPH_POLICY``: ``auto``, ``compile``, ``eager``); a function that cannot
+        be compiled as one graph runs eagerly, with a one-line warning. Results equal eager
+        results within float rounding. In PYNATIVE_MODE ``fn`` runs eagerly.
 
     Examples:
         >>> import numpy as np

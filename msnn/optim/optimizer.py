@@ -387,7 +387,9 @@ class Optimizer(_OptimizerCell):
         AdamWeightDecayDynamicLR and Lamb) the MindSpore schedule wins: each step writes the
         learning rate it used into ``group['lr']``, so a torch scheduler has no effect. Past
         the end of a dynamic learning rate the last value is used. Create the optimizer after
-        moving the network to its device.
+        moving the network to its device. In a GRAPH_MODE train step (``TrainOneStepCell``) the
+        update is compiled with ``torch.compile``; the learning rate (and Adam's bias-corrected
+        rate) enters it as a 0-d tensor, so schedules never recompile it.
     """
 
     _lr_arg = "learning_rate"    # the argument names a subclass's user passes (errors name them)

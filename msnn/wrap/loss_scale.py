@@ -206,6 +206,9 @@ class FixedLossScaleUpdateCell(Cell):
         deviations=(
             "Overflow is 'any gradient is inf or NaN' (after the all-reduce when data-parallel), "
             "where Ascend read the NPU float-status flags of the whole backward pass.",
+            "GRAPH_MODE compiles the step with torch.compile (the loss network, whose backward "
+            "AOTAutograd compiles, and the optimizer update) after a timed eager warm-up, and keeps "
+            "it only where it is faster than eager; results equal eager within float rounding.",
             "Skipping the optimizer on overflow costs one host sync per step (a bool read), as "
             "torch.amp.GradScaler.step does for non-fused optimizers.",
             "Calling it with sens=None and no scale_update_cell raises ValueError (0.1 failed in "
@@ -276,7 +279,9 @@ class TrainOneStepWithLossScaleCell(Cell):
         optimizer reads the overflow flag on the host once per step, as ``GradScaler.step`` does;
         everything else stays on the device, so it runs unchanged on CUDA with float16 networks
         from ``Cell.to_float``. The doc example's ``init_loss_scale=`` keyword does not exist:
-        use ``loss_scale_value=``.
+        use ``loss_scale_value=``. In GRAPH_MODE the loss network and the optimizer update are
+        compiled as in :class:`TrainOneStepCell`; the unscale, the overflow check, the scale
+        update and the skip of the update on overflow run between them, as in eager mode.
     """
 
     def __init__(self, network, optimizer, scale_update_cell=None):
