@@ -51,7 +51,7 @@ class _Config:
         self.backend = os.environ.get("MSNN_GRAPH_BACKEND", "inductor")
         self.warmup = int(os.environ.get("MSNN_GRAPH_WARMUP", "5"))
         self.trials = int(os.environ.get("MSNN_GRAPH_TRIALS", "5"))
-        self.max_compiles = 4
+        self.max_compiles = 6
         self.mode = os.environ.get("MSNN_GRAPH_COMPILE_MODE") or None
 
 
@@ -163,7 +163,8 @@ class GraphStep:
         return GraphStep(self.name, self.eager, self.build)
 
     def __call__(self, owner, *args):
-        if self.state == "eager" or not active():
+        if self.state == "eager" or torch.compiler.is_compiling() or not active():
+            # (under an outer torch.compile the eager body is what it traces)
             return self.eager(owner, *args)
         if self.state == "graph":
             return self._graph(owner, args)

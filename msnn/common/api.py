@@ -114,6 +114,8 @@ def ms_function(fn=None, obj=None, input_signature=None):
 
         @functools.wraps(func)
         def staged(*args):
+            if torch.compiler.is_compiling():  # inside a compiled train step: traced inline
+                return func(*args)
             args = tuple(getattr(a, "default_input", a) if not isinstance(a, torch.Tensor) else a for a in args)
             if input_signature is not None:
                 owner = obj is not None or (args and not isinstance(args[0], torch.Tensor)

@@ -239,3 +239,25 @@ def test_TrainOneStepCell_graph_mode_inductor_equals_pynative(_graph_config):
     eager = _train(context.PYNATIVE_MODE, OPTIMIZERS["Momentum"], batches)
     assert graph[0]._graph.state == "graph" and graph[0]._graph.compiles == 2
     _assert_same(graph, eager)
+
+
+def test_ms_function_inside_a_compiled_train_step_is_traced_inline(_graph_config):
+    _graph_config.policy, _graph_config.backend = "compile", "eager"
+
+    class Net(nn.Cell):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Dense(4, 3)
+
+        @ms_function
+        def construct(self, x):
+            return self.fc(x) * 2
+
+    np.random.seed(0)
+    net = Net()
+    step = nn.TrainOneStepCell(nn.WithLossCell(net, nn.MSELoss()), nn.Momentum(net.trainable_params(), 0.1, 0.9))
+    x, y = _batches([4])[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no fallback note
+        step(x, y)
+    assert step._graph.state == "graph"
