@@ -16,6 +16,9 @@ Policy (``config.policy``; environment variable ``MSNN_GRAPH_POLICY``):
   compiles; ``config.trials`` compiled calls are timed; the compiled version is kept only if its
   median is below the eager median, else the step runs eagerly from then on (one note). GRAPH_MODE
   is therefore never slower than PYNATIVE_MODE past the trial, at the price of one compilation.
+  When ``Model.train`` says how many steps are coming and they would take less than
+  ``config.min_run_seconds`` (60; ``MSNN_GRAPH_MIN_RUN_SECONDS``) eagerly, nothing is compiled:
+  on a CPU a compilation takes tens of seconds.
 * ``"compile"``: compile on the first call and keep it.
 * ``"eager"``: never compile (what PYNATIVE_MODE does).
 
@@ -52,6 +55,9 @@ class _Config:
         self.warmup = int(os.environ.get("MSNN_GRAPH_WARMUP", "5"))
         self.trials = int(os.environ.get("MSNN_GRAPH_TRIALS", "5"))
         self.max_compiles = 6
+        # auto policy: a run whose remaining eager time (known from Model.train) is shorter than
+        # this many seconds is not worth a compilation (tens of seconds on a CPU)
+        self.min_run_seconds = float(os.environ.get("MSNN_GRAPH_MIN_RUN_SECONDS", "60"))
         self.mode = os.environ.get("MSNN_GRAPH_COMPILE_MODE") or None
 
 
@@ -151,6 +157,12 @@ class GraphStep:
         self.eager_ms = self.graph_ms = None
         self.reason = None
         self.device = torch.device("cpu")
+        self.expected_calls = None
+
+    def expect(self, calls):
+        """``calls`` more calls are coming (``Model.train`` knows): the auto policy compiles only
+        if they would take at least ``config.min_run_seconds`` eagerly."""
+        self.expected_calls = self.calls + calls
 
     def __getstate__(self):
         return {"name": self.name, "eager": self.eager, "build": self.build}
@@ -173,12 +185,23 @@ class GraphStep:
             if self.calls == 1:
                 self.device = next((a.device for a in args if isinstance(a, torch.Tensor)), self.device)
             if config.policy == "compile" or self.calls > config.warmup:
+                if self._too_short():
+                    self.state = "eager"
+                    self.reason = "the run is too short to pay for a compilation"
+                    logger.info("GRAPH_MODE: %s runs eagerly (%s)", self.name, self.reason)
+                    return self.eager(owner, *args)
                 self.state = "trial"
             else:
                 return self._timed(self.eager, owner, args, self.eager_times, skip=self.calls == 1)
         return self._trial(owner, args)
 
     # -- helpers --------------------------------------------------------------------------------------
+    def _too_short(self):
+        if config.policy == "compile" or self.expected_calls is None or not self.eager_times:
+            return False
+        left = self.expected_calls - self.calls + 1
+        return left * statistics.median(self.eager_times) < config.min_run_seconds
+
     def _timed(self, fn, owner, args, times, skip=False):
         _sync(self.device)
         start = time.perf_counter()

@@ -261,3 +261,24 @@ def test_ms_function_inside_a_compiled_train_step_is_traced_inline(_graph_config
         warnings.simplefilter("error")  # no fallback note
         step(x, y)
     assert step._graph.state == "graph"
+
+
+@pytest.mark.parametrize("min_run_seconds, state", [(60.0, "eager"), (0.0, "graph")])
+def test_Model_train_graph_mode_auto_policy_weighs_the_run_length(_graph_config, min_run_seconds, state):
+    from msnn.train.model import Model  # pylint: disable=import-outside-toplevel
+    _graph_config.policy, _graph_config.backend = "auto", "eager"
+    _graph_config.warmup, _graph_config.trials = 2, 1
+    _graph_config.min_run_seconds = min_run_seconds
+    net = _net()
+    model = Model(net, loss_fn=nn.MSELoss(), optimizer=nn.Momentum(net.trainable_params(), 0.1, 0.9))
+    rows = [(x.numpy(), y.numpy()) for x, y in _batches([4] * 4)]
+    dynamo.utils.counters.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the trial may find the compiled step slower
+        model.train(2, rows, dataset_sink_mode=False)
+    unit = model._train_network._graph
+    if state == "eager":   # 8 steps of a tiny network: not worth compiling
+        assert unit.state == "eager" and unit.graph is None and "too short" in unit.reason
+        assert dynamo.utils.counters["stats"]["unique_graphs"] == 0
+    else:
+        assert unit.compile_seconds is not None and unit.calls > 2
