@@ -83,13 +83,12 @@ def _unavailable(device):
 
 def compile_fn(fn, dynamic=None):
     """``torch.compile(fn)`` with msnn's settings (one graph; eager-identical random numbers)."""
-    options = {"fallback_random": True} if config.backend == "inductor" else None
     kwargs = {"backend": config.backend, "fullgraph": True, "dynamic": dynamic}
-    if options:
+    if config.backend == "inductor":
+        options = {"fallback_random": True}
+        if config.mode:  # torch.compile takes mode= or options=, not both: the mode's options
+            options.update(torch._inductor.list_mode_options(config.mode))  # pylint: disable=protected-access
         kwargs["options"] = options
-    if config.mode and config.backend == "inductor":
-        kwargs["mode"] = config.mode
-        kwargs.pop("options")
     return torch.compile(fn, **kwargs)
 
 
