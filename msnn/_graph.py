@@ -17,7 +17,7 @@ Policy (``config.policy``; environment variable ``MSNN_GRAPH_POLICY``):
   median is below the eager median, else the step runs eagerly from then on (one note). GRAPH_MODE
   is therefore never slower than PYNATIVE_MODE past the trial, at the price of one compilation.
   When ``Model.train`` says how many steps are coming and they would take less than
-  ``config.min_run_seconds`` (60; ``MSNN_GRAPH_MIN_RUN_SECONDS``) eagerly, nothing is compiled:
+  ``config.min_run_seconds`` (300; ``MSNN_GRAPH_MIN_RUN_SECONDS``) eagerly, nothing is compiled:
   on a CPU a compilation takes tens of seconds.
 * ``"compile"``: compile on the first call and keep it.
 * ``"eager"``: never compile (what PYNATIVE_MODE does).
@@ -57,7 +57,7 @@ class _Config:
         self.max_compiles = 6
         # auto policy: a run whose remaining eager time (known from Model.train) is shorter than
         # this many seconds is not worth a compilation (tens of seconds on a CPU)
-        self.min_run_seconds = float(os.environ.get("MSNN_GRAPH_MIN_RUN_SECONDS", "60"))
+        self.min_run_seconds = float(os.environ.get("MSNN_GRAPH_MIN_RUN_SECONDS", "300"))
         self.mode = os.environ.get("MSNN_GRAPH_COMPILE_MODE") or None
 
 

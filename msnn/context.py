@@ -123,8 +123,9 @@ def set_context(**kwargs):
         ``TrainOneStepWithLossScaleCell``, so ``Model.train``) and ``ms_function`` functions with
         ``torch.compile``: the first 5 steps run eagerly and are timed, the next compiles, and the
         compiled step is kept only if it is faster (``MSNN_GRAPH_POLICY=compile`` keeps it always,
-        ``=eager`` never compiles); a compilation failure runs the step eagerly with a one-line
-        warning. Other cells run eagerly in both modes, and both modes give the same numbers
+        ``=eager`` never compiles); ``Model.train`` compiles only a run that would take at least
+        5 minutes eagerly (``MSNN_GRAPH_MIN_RUN_SECONDS``), since compiling takes tens of seconds
+        on a CPU. A compilation failure runs the step eagerly with a one-line warning. Other cells run eagerly in both modes, and both modes give the same numbers
         within float rounding. precompile_only, save_graphs, save_ms_model and enable_dump have
         no effect in msnn and warn when switched on; the other graph, memory and sink switches
         are recorded only.

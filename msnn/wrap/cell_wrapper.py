@@ -313,7 +313,8 @@ class TrainOneStepCell(Cell):
         then the step is compiled with ``torch.compile`` -- the loss network as one graph
         (AOTAutograd compiles its backward) and the optimizer update as another (Lamb and LARS
         update eagerly) -- and kept compiled only if it is faster than eager
-        (``MSNN_GRAPH_POLICY=compile`` keeps it always, ``=eager`` never compiles). A network that
+        (``MSNN_GRAPH_POLICY=compile`` keeps it always, ``=eager`` never compiles; ``Model.train``
+        skips compiling a run shorter than 5 minutes eagerly). A network that
         cannot be compiled as one graph runs eagerly, with a one-line warning. A smaller last
         batch recompiles once with dynamic shapes. Results equal PYNATIVE_MODE's within float
         rounding (dropout draws the same random numbers).

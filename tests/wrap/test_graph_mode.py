@@ -274,7 +274,7 @@ def test_ms_function_inside_a_compiled_train_step_is_traced_inline(_graph_config
     assert step._graph.state == "graph"
 
 
-@pytest.mark.parametrize("min_run_seconds, state", [(60.0, "eager"), (0.0, "graph")])
+@pytest.mark.parametrize("min_run_seconds, state", [(300.0, "eager"), (0.0, "graph")])
 def test_Model_train_graph_mode_auto_policy_weighs_the_run_length(_graph_config, min_run_seconds, state):
     from msnn.train.model import Model  # pylint: disable=import-outside-toplevel
     _graph_config.policy, _graph_config.backend = "auto", "eager"
