@@ -88,12 +88,16 @@ def main():
     parser.add_argument("--mode", default=None)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    # every step trains on the same batch: after ~100 steps the models fit it and gradients (and
+    # Adam's second moments) underflow into denormals, whose slow path would dominate the timings
+    # of whichever run reaches them first
+    torch.set_flush_denormal(True)
     _graph.config.policy = "compile"
     _graph.config.backend = args.backend
     _graph.config.mode = args.mode
     print(f"torch {torch.__version__}, {args.threads} thread(s), backend {args.backend}"
           f"{' mode ' + args.mode if args.mode else ''}, {args.rounds} interleaved rounds x {args.iters} steps, "
-          f"{os.cpu_count()} CPU(s); load average before: {os.getloadavg()[0]:.1f}")
+          f"{os.cpu_count()} CPU(s), denormals flushed; load average before: {os.getloadavg()[0]:.1f}")
     print("ratios: median of the per-round ratios (quartiles); best: ratio of the fastest rounds")
     print(f"{'model':66s} {'compile':>8s} {'graph/torch (quartiles)':>24s} {'best':>6s} "
           f"{'graph/pynative':>22s} {'best':>6s} {'torch/pynative/graph best step':>31s}")
