@@ -18,7 +18,8 @@ Policy (``config.policy``; environment variable ``MSNN_GRAPH_POLICY``):
   is therefore never slower than PYNATIVE_MODE past the trial, at the price of one compilation.
   When ``Model.train`` says how many steps are coming and they would take less than
   ``config.min_run_seconds`` (300; ``MSNN_GRAPH_MIN_RUN_SECONDS``) eagerly, nothing is compiled:
-  on a CPU a compilation takes tens of seconds.
+  on a CPU a compilation takes tens of seconds. In a data-parallel run (``torch.distributed``)
+  both choices are all-reduced, so every rank runs the same code and parameters stay equal.
 * ``"compile"``: compile on the first call and keep it.
 * ``"eager"``: never compile (what PYNATIVE_MODE does).
 
@@ -199,7 +200,8 @@ class GraphStep:
         if config.policy == "compile" or self.expected_calls is None or not self.eager_times:
             return False
         left = self.expected_calls - self.calls + 1
-        return left * statistics.median(self.eager_times) < config.min_run_seconds
+        return not _all_ranks(left * statistics.median(self.eager_times) >= config.min_run_seconds,
+                              self.device)
 
     def _timed(self, fn, owner, args, times, skip=False):
         _sync(self.device)
@@ -256,7 +258,7 @@ class GraphStep:
             return out
         self.eager_ms = statistics.median(self.eager_times) * 1e3
         self.graph_ms = statistics.median(self.graph_times) * 1e3
-        if self.graph_ms < self.eager_ms:
+        if _all_ranks(self.graph_ms < self.eager_ms, self.device):
             self.state = "graph"
             logger.info("GRAPH_MODE: %s compiled %.3f ms against eager %.3f ms per call",
                         self.name, self.graph_ms, self.eager_ms)
@@ -264,6 +266,19 @@ class GraphStep:
             self.fall_back(f"compiled, it is not faster: {self.graph_ms:.3f} ms against "
                            f"{self.eager_ms:.3f} ms per call eagerly")
         return out
+
+
+def _all_ranks(flag, device):
+    """``flag`` on every process of a data-parallel run (a MIN all-reduce), so that all ranks make
+    the same timing-based choice and their parameters stay bitwise equal; ``flag`` otherwise."""
+    dist = torch.distributed
+    if not (dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1):
+        return flag
+    if dist.get_backend() == "nccl" and device.type != "cuda":
+        device = torch.device("cuda", torch.cuda.current_device())
+    value = torch.tensor([1 if flag else 0], dtype=torch.int32, device=device)
+    dist.all_reduce(value, op=dist.ReduceOp.MIN)
+    return bool(value.item())
 
 
 def _compiled_graphs():

@@ -1,6 +1,11 @@
+import os
+
 import numpy as np
 import pytest
 import torch
+
+# GRAPH_MODE's compile policy for processes the tests start (examples, torchrun workers): eager
+os.environ.setdefault("MSNN_GRAPH_POLICY", "eager")
 
 torch.backends.cuda.matmul.allow_tf32 = False
 torch.backends.cudnn.allow_tf32 = False
