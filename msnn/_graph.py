@@ -13,8 +13,9 @@ What is compiled (only while ``context.get_context("mode") == GRAPH_MODE``, 0.1'
 Policy (``config.policy``; environment variable ``MSNN_GRAPH_POLICY``):
 
 * ``"auto"`` (default): the first ``config.warmup`` calls run eagerly and are timed; the next call
-  compiles; ``config.trials`` compiled calls are timed; the compiled version is kept only if its
-  median is below the eager median, else the step runs eagerly from then on (one note). GRAPH_MODE
+  compiles; after one more compiled call, ``config.trials`` compiled and as many eager calls
+  alternate and are timed; the compiled version is kept only if the median of the paired ratios
+  compiled/eager is below 1, else the step runs eagerly from then on (one note). GRAPH_MODE
   is therefore never slower than PYNATIVE_MODE past the trial, at the price of one compilation.
   When ``Model.train`` says how many steps are coming and they would take less than
   ``config.min_run_seconds`` (300; ``MSNN_GRAPH_MIN_RUN_SECONDS``) eagerly, nothing is compiled:
@@ -152,6 +153,8 @@ class GraphStep:
         self.calls = 0
         self.eager_times = []
         self.graph_times = []
+        self.trial_eager_times = []
+        self.trial_calls = 0
         self.compile_seconds = None
         self.compiles = 0
         self.eager_ms = self.graph_ms = None
@@ -253,12 +256,21 @@ class GraphStep:
                 if config.policy == "compile" or not self.eager_times:
                     self.state = "graph"
             return out
-        out = self._timed(lambda o, *a: self._graph(o, a), owner, args, self.graph_times)
-        if self.state != "trial" or len(self.graph_times) < config.trials:
+        # after the compiling call: one untimed call, then compiled and eager calls alternate
+        # (paired timings: fair on a machine whose load changes)
+        self.trial_calls += 1
+        if self.trial_calls == 1:
+            return self._graph(owner, args)
+        if self.trial_calls % 2 == 0:
+            out = self._timed(lambda o, *a: self._graph(o, a), owner, args, self.graph_times)
+        else:
+            out = self._timed(self.eager, owner, args, self.trial_eager_times)
+        if self.state != "trial" or len(self.trial_eager_times) < config.trials:
             return out
-        self.eager_ms = statistics.median(self.eager_times) * 1e3
+        ratios = [g / e for g, e in zip(self.graph_times, self.trial_eager_times)]
+        self.eager_ms = statistics.median(self.trial_eager_times) * 1e3
         self.graph_ms = statistics.median(self.graph_times) * 1e3
-        if _all_ranks(self.graph_ms < self.eager_ms, self.device):
+        if _all_ranks(statistics.median(ratios) < 1.0, self.device):
             self.state = "graph"
             logger.info("GRAPH_MODE: %s compiled %.3f ms against eager %.3f ms per call",
                         self.name, self.graph_ms, self.eager_ms)

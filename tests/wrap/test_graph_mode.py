@@ -194,18 +194,23 @@ def test_TrainOneStepCell_graph_mode_no_compiler_falls_back(_graph_config, monke
     assert step._graph.state == "eager" and step._graph.compiles == 0
 
 
-def test_TrainOneStepCell_graph_mode_auto_policy_keeps_the_faster(_graph_config, monkeypatch):
+def test_TrainOneStepCell_graph_mode_auto_policy_keeps_the_faster(_graph_config):
+    import time  # pylint: disable=import-outside-toplevel
     _graph_config.policy, _graph_config.backend = "auto", "eager"
     _graph_config.warmup, _graph_config.trials = 2, 2
     step, _, _ = _train(context.GRAPH_MODE, OPTIMIZERS["Momentum"], _batches([4, 4]))
     assert step._graph.state == "warmup" and step._graph.graph is None   # warm-up runs eagerly
-    # the compiled call is made to look slower than the eager one: the step goes back to eager
-    slow = step._graph.eager_times
-    step._graph.eager_times[:] = [1e-9] * len(slow)
+    build = step._graph.build
+
+    def slow_build(owner):  # a compiled step slower than the eager one: the step goes back to eager
+        graph = build(owner)
+        return lambda o, *a: (time.sleep(0.02), graph(o, *a))[1]
+    step._graph.build = slow_build
     with pytest.warns(RuntimeWarning, match="not faster"):
-        for x, y in _batches([4, 4, 4, 4]):
+        for x, y in _batches([4] * 6):   # compile, 1 untimed, 2 x (compiled, eager) timed
             step(x, y)
     assert step._graph.state == "eager" and step._graph.graph_ms > step._graph.eager_ms
+    assert len(step._graph.graph_times) == len(step._graph.trial_eager_times) == 2
 
 
 def test_TrainOneStepCell_pynative_mode_never_compiles(_graph_config):
