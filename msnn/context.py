@@ -7,6 +7,11 @@ named explicitly on a machine without CUDA warns once and runs on the CPU. Where
 differently per device (sparse ``SoftmaxCrossEntropyWithLogits``), msnn follows the target the
 script names (:func:`semantics_target`).
 
+Modes: ``PYNATIVE_MODE`` runs eagerly. ``GRAPH_MODE`` (0.1's default) compiles the train steps
+(``TrainOneStepCell``, ``TrainOneStepWithLossScaleCell``, hence ``Model.train``) and ``ms_function``
+functions with ``torch.compile`` after a timed eager warm-up, and keeps the compiled version only
+where it is faster; any other cell runs eagerly (see :mod:`msnn._graph`).
+
 Every 0.1 ``set_context`` keyword is accepted with 0.1's types and checks. The switches that drive
 MindSpore's graph compiler, memory planner and dump files have nothing to drive here: they are
 recorded and returned by ``get_context``, and the ones whose absence a user would notice (graph or
@@ -90,7 +95,12 @@ def semantics_target():
 
 
 @ms_api("mindspore.context.set_context", torch="torch.device / torch.cuda.set_device",
-        deviations=("Graph mode runs eagerly like PyNative.",
+        deviations=("GRAPH_MODE compiles only the train steps (TrainOneStepCell, "
+                    "TrainOneStepWithLossScaleCell, so Model.train) and ms_function functions, with "
+                    "torch.compile, and only where the compiled step is faster than eager after a timed "
+                    "warm-up (policy: environment variable MSNN_GRAPH_POLICY=auto|compile|eager); "
+                    "everything else runs eagerly as in PyNative mode. Results equal eager mode within "
+                    "float rounding.",
                     "'Ascend' (the default) runs on CUDA when present, else the CPU.",),
         unsupported=_NO_EFFECT)
 def set_context(**kwargs):
@@ -109,8 +119,16 @@ def set_context(**kwargs):
         'CPU'
 
     Note:
-        precompile_only, save_graphs, save_ms_model and enable_dump have no effect in msnn and
-        warn when switched on; the other graph, memory and sink switches are recorded only.
+        ``mode=GRAPH_MODE`` (the default) compiles train steps (``TrainOneStepCell``,
+        ``TrainOneStepWithLossScaleCell``, so ``Model.train``) and ``ms_function`` functions with
+        ``torch.compile``: the first 5 steps run eagerly and are timed, the next compiles, and the
+        compiled step is kept only if it is faster (``MSNN_GRAPH_POLICY=compile`` keeps it always,
+        ``=eager`` never compiles); ``Model.train`` compiles only a run that would take at least
+        5 minutes eagerly (``MSNN_GRAPH_MIN_RUN_SECONDS``), since compiling takes tens of seconds
+        on a CPU. A compilation failure runs the step eagerly with a one-line warning. Other cells run eagerly in both modes, and both modes give the same numbers
+        within float rounding. precompile_only, save_graphs, save_ms_model and enable_dump have
+        no effect in msnn and warn when switched on; the other graph, memory and sink switches
+        are recorded only.
     """
     for key, value in kwargs.items():
         if key not in _TYPES_DEFAULTS:

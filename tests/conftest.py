@@ -1,6 +1,11 @@
+import os
+
 import numpy as np
 import pytest
 import torch
+
+# GRAPH_MODE's compile policy for processes the tests start (examples, torchrun workers): eager
+os.environ.setdefault("MSNN_GRAPH_POLICY", "eager")
 
 torch.backends.cuda.matmul.allow_tf32 = False
 torch.backends.cudnn.allow_tf32 = False
@@ -34,3 +39,15 @@ def _fresh_context():
     context._device = saved[2]  # pylint: disable=protected-access
     context._parallel_extra.clear()  # pylint: disable=protected-access
     context._parallel_extra.update(saved[3])  # pylint: disable=protected-access
+
+
+@pytest.fixture(autouse=True)
+def _eager_graph_mode():
+    """GRAPH_MODE (0.1's default mode) compiles train steps after a warm-up; the suite tests eager
+    semantics, so it runs with the 'eager' policy, except where a test sets another
+    (tests/wrap/test_graph_mode.py)."""
+    from msnn import _graph  # pylint: disable=import-outside-toplevel
+    saved = dict(vars(_graph.config))
+    _graph.config.policy = "eager"
+    yield
+    vars(_graph.config).update(saved)

@@ -1,6 +1,7 @@
 """``mindspore.common.api``: ``ms_function`` and the graph executor ``_executor``.
 
-msnn runs Python eagerly, so there is no graph to build. What 0.1's compilation *checked* is kept:
+In GRAPH_MODE ``ms_function`` compiles its function with ``torch.compile`` (see :mod:`msnn._graph`);
+no MindSpore graph is built. What 0.1's compilation *checked* is kept:
 
 * ``_executor.compile(net, *inputs, phase=...)`` refuses duplicate parameter names (ValueError,
   as 0.1's ``Cell.check_names``), then runs the network once on the inputs on a deep copy with the
@@ -8,18 +9,21 @@ msnn runs Python eagerly, so there is no graph to build. What 0.1's compilation 
   are raised here, and the network, its parameters and the random stream are left untouched.
   A cell whose 0.1 graph inferred less than its run checks (``nn.ParameterUpdate``: 0.1's
   ``Assign`` took the parameter's shape) defines ``_compile_check(*inputs)``, run instead.
-* ``ms_function(fn, input_signature=...)`` checks the inputs against the signature and runs ``fn``.
+* ``ms_function(fn, input_signature=...)`` checks the inputs against the signature and runs ``fn``
+  (compiled in GRAPH_MODE, eager in PYNATIVE_MODE).
 """
 import copy
 import functools
+import types
 from collections import OrderedDict
 
 import torch
 
 from .._api import ms_api
+from .. import _graph
 from .. import _validator as V
 from .. import context
-from .tensor import wrap_output
+from .tensor import unwrap, wrap_output
 
 __all__ = ["ms_function"]
 
@@ -54,11 +58,13 @@ def _check_signature(input_signature, args):
                          f"but got {_show(got)}.")
 
 
-@ms_api("mindspore.common.api.ms_function", torch="a Python call",
-        deviations=("The function runs eagerly in Python (no graph is compiled); "
-                    "input_signature is checked before each call.",))
+@ms_api("mindspore.common.api.ms_function", torch="torch.compile(fn, fullgraph=True)",
+        deviations=("In GRAPH_MODE the function is compiled with torch.compile after a timed eager "
+                    "warm-up and kept compiled only if faster (a failure runs it eagerly with a "
+                    "one-line warning); in PYNATIVE_MODE it runs eagerly. input_signature is checked "
+                    "before each call.",))
 def ms_function(fn=None, obj=None, input_signature=None):
-    """Marks a function to run as a MindSpore graph; in msnn it runs eagerly.
+    """Marks a function to run as a graph: in GRAPH_MODE msnn compiles it with ``torch.compile``.
 
     Args:
         fn (Function): The function. Default: None (returns a decorator).
@@ -67,7 +73,15 @@ def ms_function(fn=None, obj=None, input_signature=None):
             other inputs raises ValueError. Default: None.
 
     Returns:
-        Function: calls ``fn`` and returns its result, tensors given MindSpore's Tensor API.
+        Function: calls ``fn`` and returns its result, tensors given MindSpore's Tensor API. Its
+        ``graph_step`` attribute tells whether it runs compiled (``graph_step.state``).
+
+    Note:
+        In GRAPH_MODE the first calls run eagerly and are timed, then ``fn`` is compiled with
+        ``torch.compile(fullgraph=True)`` and kept compiled only if it is faster (environment
+        variable ``MSNN_GRAPH_POLICY``: ``auto``, ``compile``, ``eager``); a function that cannot
+        be compiled as one graph runs eagerly, with a one-line warning. Results equal eager
+        results within float rounding. In PYNATIVE_MODE ``fn`` runs eagerly.
 
     Examples:
         >>> import numpy as np
@@ -90,15 +104,28 @@ def ms_function(fn=None, obj=None, input_signature=None):
         if not callable(func):
             V.fail("ms_function", "fn", "a function", type(func).__name__, exc=TypeError)
 
+        def build(_):
+            fn = func
+            if isinstance(fn, types.FunctionType):
+                fn = _graph.fresh_function(fn, f"ms_function_{fn.__name__}")
+            compiled = _graph.compile_fn(fn)
+            return lambda _, *args: compiled(*[unwrap(a) for a in args])
+
+        unit = _graph.GraphStep(f"ms_function {getattr(func, '__name__', type(func).__name__)}",
+                                lambda _, *args: func(*args), build)
+
         @functools.wraps(func)
         def staged(*args):
+            if torch.compiler.is_compiling():  # inside a compiled train step: traced inline
+                return func(*args)
             args = tuple(getattr(a, "default_input", a) if not isinstance(a, torch.Tensor) else a for a in args)
             if input_signature is not None:
                 owner = obj is not None or (args and not isinstance(args[0], torch.Tensor)
                                             and hasattr(args[0], func.__name__))
                 _check_signature(input_signature, args[1:] if owner and obj is None else args)
-            return wrap_output(func(*args))
+            return wrap_output(unit(None, *args))
         staged.__wrapped__ = func
+        staged.graph_step = unit
         return staged
     return wrap(fn) if fn is not None else wrap
 

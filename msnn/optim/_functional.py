@@ -70,6 +70,23 @@ def _plain(tensors):
     return list(map(torch.Tensor.detach, tensors))
 
 
+def _add_scaled_(dst, src, alpha):
+    """``dst += alpha * src`` over lists; ``alpha`` a number or a 0-d tensor (the learning rate of a
+    compiled step, which ``alpha=`` cannot take without a recompile per value)."""
+    if isinstance(alpha, torch.Tensor):
+        torch._foreach_add_(dst, torch._foreach_mul(src, alpha))
+    else:
+        torch._foreach_add_(dst, src, alpha=alpha)
+
+
+def _addcdiv_scaled_(dst, num, den, value):
+    """``dst += value * num / den`` over lists; ``value`` a number or a 0-d tensor."""
+    if isinstance(value, torch.Tensor):
+        torch._foreach_add_(dst, torch._foreach_mul(torch._foreach_div(num, den), value))
+    else:
+        torch._foreach_addcdiv_(dst, num, den, value=value)
+
+
 def _prepare_grads(params, grads, weight_decay, loss_scale, decay_before_unscale):
     """The gradient pre-processing of MindSpore 0.1 optimizers, foreach form (returns a new list
     or ``grads`` itself when nothing applies).
@@ -132,7 +149,7 @@ def _foreach_momentum(params, grads, moments, *, lr, momentum, weight_decay, los
         g = _prepare_grads(w, g, weight_decay, loss_scale, True)
         torch._foreach_mul_(v, _scalars(momentum, v))
         torch._foreach_add_(v, g)
-        torch._foreach_add_(w, v, alpha=-lr)
+        _add_scaled_(w, v, -lr)
 
 
 # -- SGD ------------------------------------------------------------------------------------------
@@ -173,7 +190,7 @@ def _foreach_sgd(params, grads, accums, *, first_step, lr, momentum, dampening, 
                 g = torch._foreach_add(g, buf, alpha=momentum)
             else:
                 g = buf
-        torch._foreach_add_(w, g, alpha=-lr)
+        _add_scaled_(w, g, -lr)
 
 
 # -- Adam (TF ApplyAdam) ------------------------------------------------------------------------------
@@ -211,7 +228,7 @@ def _foreach_adam(params, grads, m, v, *, lr_t, beta1, beta2, eps, use_nesterov,
             num = m_
         denom = torch._foreach_sqrt(v_)
         torch._foreach_add_(denom, eps)
-        torch._foreach_addcdiv_(w, num, denom, value=-lr_t)
+        _addcdiv_scaled_(w, num, denom, -lr_t)
 
 
 # -- AdamWeightDecay (no bias correction, decoupled decay) -----------------------------------------
@@ -242,9 +259,9 @@ def _foreach_adam_weight_decay(params, grads, m, v, *, lr, beta1, beta2, eps, we
         if weight_decay != 0:
             u = torch._foreach_div(m_, denom)
             torch._foreach_add_(u, w, alpha=weight_decay)
-            torch._foreach_add_(w, u, alpha=-lr)
+            _add_scaled_(w, u, -lr)
         else:
-            torch._foreach_addcdiv_(w, m_, denom, value=-lr)
+            _addcdiv_scaled_(w, m_, denom, -lr)
 
 
 # -- Lamb --------------------------------------------------------------------------------------------

@@ -111,12 +111,13 @@ class Adam(Optimizer):
         b1p = f32(self._b1p.get()) * f32(beta1)      # float32, updated before use
         b2p = f32(self._b2p.get()) * f32(beta2)
         ctx["powers"] = (b1p, b2p)
+        # the bias-corrected rate of each group, on the host (a 0-d tensor in a compiled update)
+        ctx["lrs_eff"] = [float(f32(lr) * np.sqrt(f32(1.0) - b2p) / (f32(1.0) - b1p)) for lr in ctx["lrs"]]
         return ctx
 
     def _update(self, group, lr, params, grads, states, ctx):
         beta1, beta2 = group["betas"]
-        b1p, b2p = ctx["powers"]
-        lr_t = float(f32(lr) * np.sqrt(f32(1.0) - b2p) / (f32(1.0) - b1p))
+        lr_t = lr  # ctx["lrs_eff"]: computed in _begin
         F.adam(params, grads, states["moment1"], states["moment2"], lr_t=lr_t, beta1=beta1,
                beta2=beta2, eps=group["eps"], use_nesterov=group["use_nesterov"],
                weight_decay=group["weight_decay"], loss_scale=group["loss_scale"],

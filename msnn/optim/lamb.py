@@ -36,7 +36,9 @@ def _check_param_value(decay_steps, warmup_steps, start_learning_rate, end_learn
 
 @ms_api("mindspore.nn.Lamb", torch="custom foreach kernel (torch has no LAMB)",
         deviations=("A dynamic start_learning_rate (list/Tensor) raises ValueError from the float "
-                    "check, as in 0.1.",))
+                    "check, as in 0.1.",
+                    "In GRAPH_MODE train steps the update runs eagerly (its bias corrections are "
+                    "host scalars that change every step).",))
 class Lamb(Optimizer):
     r"""Lamb: layer-wise adaptive large-batch optimizer with a polynomial learning-rate schedule.
 
@@ -82,7 +84,8 @@ class Lamb(Optimizer):
         The trust-ratio denominator always includes ``weight_decay*w``, even for parameters the
         filter excludes (as 0.1 did). The schedule wins over torch LR schedulers: each step writes
         the learning rate it used into ``group['lr']``. Parameters passing ``decay_filter`` form
-        one torch parameter group (``decay=True``), the others a second (``decay=False``).
+        one torch parameter group (``decay=True``), the others a second (``decay=False``). In a
+        GRAPH_MODE train step the update runs eagerly (the loss network is compiled).
     """
 
     _lr_arg = "start_learning_rate"
@@ -115,6 +118,8 @@ class Lamb(Optimizer):
         else:
             lr = self._schedule(t)
         return [lr] * len(self.param_groups)
+
+    _graph_ok = False  # the bias corrections change every step: the update runs eagerly in GRAPH_MODE
 
     def _begin(self):
         ctx = super()._begin()

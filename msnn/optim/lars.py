@@ -67,7 +67,8 @@ class LARS(_OptimizerCell):
         As in 0.1, the gradients are un-scaled *before* ``weight_decay * loss_scale`` is added, so
         with ``loss_scale != 1`` the decay is effectively multiplied by ``loss_scale``. LARS is a
         ``torch.optim.Optimizer`` sharing the wrapped optimizer's parameter groups and state:
-        ``step()``, ``zero_grad()``, schedulers and ``GradScaler`` work on it.
+        ``step()``, ``zero_grad()``, schedulers and ``GradScaler`` work on it. In a GRAPH_MODE
+        train step its update runs eagerly (the loss network is compiled).
     """
 
     param_groups = _delegate("param_groups")

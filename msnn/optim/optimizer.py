@@ -28,6 +28,7 @@ import torch
 
 from .._api import ms_api
 from .. import _validator as V
+from .. import _graph
 from ..common.parameter import Parameter, ParameterTuple
 
 __all__ = ["Optimizer"]
@@ -113,6 +114,14 @@ class _ParamViews:
         return self.views
 
 
+def _compiled_update(opt, groups, params, gradients, states, ctx):
+    """The traced body of :meth:`Optimizer._graph_run`: every tensor passed in, and the groups'
+    hyper-parameters less the learning rate (ctx has it), so a new rate does not recompile."""
+    for gi, (group, idx, group_params, group_states) in enumerate(zip(groups, opt._group_idx, params, states)):
+        opt._update(group, opt._group_lr(ctx, gi), group_params, [gradients[i] for i in idx],
+                    group_states, ctx)
+
+
 def _check_learning_rate(learning_rate, cls_name, arg="learning_rate"):
     """0.1's rules: float >= 0 (fixed), Iterable (dynamic), Tensor 0-d (fixed) / 1-d (dynamic),
     anything else (int included) TypeError; msnn also refuses NaN, inf and negative values in a
@@ -184,6 +193,11 @@ class _OptimizerCell(torch.optim.Optimizer):
     Module and Optimizer method names clash)."""
 
     _host_names = ()
+    _graph_ok = False   # Optimizer (and its subclasses that trace) set True
+
+    def _graph_run(self, gradients):
+        """GRAPH_MODE's call; an optimizer whose update does not trace runs it eagerly."""
+        return self(gradients)
 
     def _init_cell(self):
         d = self.__dict__
@@ -205,7 +219,7 @@ class _OptimizerCell(torch.optim.Optimizer):
         return host
 
     # -- copy / pickle ----------------------------------------------------------------------------
-    _CACHES = ("_views", "_param_views", "_true")
+    _CACHES = ("_views", "_param_views", "_true", "_graph_unit")
 
     def __getstate__(self):
         """The whole instance state (torch's ``Optimizer.__getstate__`` keeps only ``defaults``,
@@ -373,7 +387,9 @@ class Optimizer(_OptimizerCell):
         AdamWeightDecayDynamicLR and Lamb) the MindSpore schedule wins: each step writes the
         learning rate it used into ``group['lr']``, so a torch scheduler has no effect. Past
         the end of a dynamic learning rate the last value is used. Create the optimizer after
-        moving the network to its device.
+        moving the network to its device. In a GRAPH_MODE train step (``TrainOneStepCell``) the
+        update is compiled with ``torch.compile``; the learning rate (and Adam's bias-corrected
+        rate) enters it as a 0-d tensor, so schedules never recompile it.
     """
 
     _lr_arg = "learning_rate"    # the argument names a subclass's user passes (errors name them)
@@ -508,19 +524,15 @@ class Optimizer(_OptimizerCell):
     def _run(self, gradients):
         """One update. ``gradients``: a sequence aligned with ``self.parameters``, or None for
         ``p.grad``. Parameters whose gradient is None are skipped."""
-        if gradients is not None and not isinstance(gradients, (tuple, list)):
-            V.fail(type(self).__name__, "gradients", "a tuple of Tensors (one per parameter)",
-                   V._Raw(type(gradients).__name__), exc=TypeError)
-        if gradients is not None and len(gradients) != len(self.parameters):
-            V.fail(type(self).__name__, "gradients", f"a tuple of {len(self.parameters)} tensors (one per parameter)", f"{len(gradients)} values")
+        self._check_gradients(gradients)
         with torch.no_grad():
             ctx = self._begin()
             views = self.__dict__.get("_param_views")
             if views is None:
                 views = [_ParamViews(g["params"]) for g in self.param_groups]
                 self.__dict__["_param_views"] = views
-            for group, lr, idx, states, pviews in zip(self.param_groups, ctx["lrs"], self._group_idx,
-                                                      self._state_views(), views):
+            for gi, (group, idx, states, pviews) in enumerate(zip(self.param_groups, self._group_idx,
+                                                                  self._state_views(), views)):
                 if gradients is None:
                     grads = [p.grad for p in group["params"]]
                 else:
@@ -533,7 +545,52 @@ class Optimizer(_OptimizerCell):
                     params = [params[k] for k in keep]
                     grads = [grads[k] for k in keep]
                     states = {key: [lst[k] for k in keep] for key, lst in states.items()}
-                self._update(group, lr, params, grads, states, ctx)
+                self._update(group, self._group_lr(ctx, gi), params, grads, states, ctx)
+            return self._end(ctx)
+
+    def _check_gradients(self, gradients):
+        if gradients is not None and not isinstance(gradients, (tuple, list)):
+            V.fail(type(self).__name__, "gradients", "a tuple of Tensors (one per parameter)",
+                   V._Raw(type(gradients).__name__), exc=TypeError)
+        if gradients is not None and len(gradients) != len(self.parameters):
+            V.fail(type(self).__name__, "gradients", f"a tuple of {len(self.parameters)} tensors (one per parameter)", f"{len(gradients)} values")
+
+    @staticmethod
+    def _group_lr(ctx, gi):
+        """The rate ``_update`` receives for group ``gi`` (``ctx['lrs_eff']``: a subclass's
+        effective rate, e.g. Adam's bias-corrected one, computed on the host)."""
+        return ctx.get("lrs_eff", ctx["lrs"])[gi]
+
+    # -- GRAPH_MODE: the update compiled ----------------------------------------------------------
+    _graph_ok = True   # the update traces into one graph (tensor-valued learning rates accepted)
+
+    def _graph_run(self, gradients):
+        """``optimizer(gradients)`` with the update compiled (GRAPH_MODE train steps): the host-side
+        prologue and epilogue (learning-rate schedule, powers, step counters) run eagerly and pass
+        the step-varying rates to the compiled update as 0-d tensors, so they never recompile. A
+        compilation failure runs this update eagerly and every later one, with a one-line note."""
+        self.__dict__["_opt_called"] = True
+        self._check_gradients(gradients)
+        unit = self.__dict__.get("_graph_unit")
+        if unit is False or not self._graph_ok or any(g is None for g in gradients):
+            return self._run(gradients)
+        if unit is None:
+            unit = _graph.compile_fn(_graph.fresh_function(_compiled_update, f"{type(self).__name__}_update"))
+            self.__dict__["_graph_unit"] = unit
+        with torch.no_grad():
+            ctx = self._begin()
+            key = "lrs_eff" if "lrs_eff" in ctx else "lrs"
+            gctx = dict(ctx)
+            gctx[key] = [torch.tensor(lr, dtype=torch.float32, device=self._device) for lr in ctx[key]]
+            params = [[p.detach() for p in g["params"]] for g in self.param_groups]
+            groups = [{k: v for k, v in g.items() if k not in ("params", "lr", "initial_lr")}
+                      for g in self.param_groups]
+            try:
+                unit(self, groups, params, list(gradients), self._state_views(), gctx)
+            except Exception as err:  # pylint: disable=broad-except
+                self.__dict__["_graph_unit"] = False
+                _graph.note(f"the {type(self).__name__} update", err)
+                return self._run(gradients)
             return self._end(ctx)
 
     def _begin(self):

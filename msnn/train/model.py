@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from .._api import ms_api
+from .. import _graph
 from .. import _validator as V
 from ..cell import Cell
 from . import amp
@@ -281,6 +282,9 @@ class Model:
         feed_scale = manager is not None and manager.get_drop_overflow_update()
         arity = _positional_arity(network) if isinstance(network, Cell) else None
         checked = None
+        unit = getattr(network, "_graph", None)
+        if isinstance(unit, _graph.GraphStep):  # GRAPH_MODE's auto policy weighs the run's length
+            unit.expect(epoch * feed.loop_count)
         cb_params.cur_step_num = 0
         run_context = RunContext(cb_params)
         list_callback.begin(run_context)
