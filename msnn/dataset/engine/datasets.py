@@ -23,14 +23,17 @@ the number of rows (batches after ``batch``) of ONE epoch, before ``repeat``;
 ``get_repeat_count()`` is the count of the outermost ``repeat`` (-1: forever).
 """
 import builtins
+import collections
 import glob
 import inspect
+import itertools
 import json
 import math
 import mmap
 import os
 import uuid
 import logging
+import weakref
 from enum import Enum
 
 import numpy as np
@@ -42,6 +45,7 @@ from ..core.configuration import config, DEFAULT_SEED
 from . import samplers
 from . import _formats as F
 from . import validators as CV
+from ._fuse import SubOpError, fuse
 from .iterators import DictIterator, TupleIterator
 
 __all__ = ["Dataset", "SourceDataset", "DatasetOp", "BatchDataset", "BatchInfo", "ShuffleDataset",
@@ -120,11 +124,43 @@ def _to_numpy(x):
     return np.asarray(x)
 
 
+def _op_failed(where, op, err):
+    """0.1 surfaced every failing operation as RuntimeError: (that error, its cause). An operation
+    inside a fused run is reported by its own name."""
+    if isinstance(err, SubOpError):
+        op, err = err.op, err.error
+    return RuntimeError(f"{where}: the operation {_op_name(op)} failed: {type(err).__name__}: {err}"), err
+
+
+def _apply(ops, v, where):
+    """``v`` through ``ops`` (a tuple result is the next operation's arguments); the raw last result."""
+    op = None
+    try:
+        for op in ops:
+            v = op(*v) if type(v) is tuple else op(v)  # pylint: disable=unidiomatic-typecheck
+    except Exception as err:  # pylint: disable=broad-except
+        exc, cause = _op_failed(where, op, err)
+        raise exc from cause
+    return v
+
+
+def _one_output(v, op, where):
+    """The single output array of a one-column map."""
+    if type(v) is np.ndarray:  # pylint: disable=unidiomatic-typecheck
+        return v
+    out = _final_outputs(v, op, where)
+    if len(out) != 1:
+        raise RuntimeError(f"{where}: the operations returned {len(out)} columns but 1 output column name is "
+                           "given; the result of an operation doesn't match the output column names.")
+    return out[0]
+
+
 class _MapStep:
-    """The row function of one ``map``: call the operations on the input columns, place the outputs."""
+    """The row function of one ``map``: call the operations on the input columns, place the outputs.
+    Runs of per-pixel operations are fused (``transforms._fuse``): same results, one table lookup."""
 
     def __init__(self, ops, in_idx, in_cols, n_out, replace, keep, proj):
-        self.ops = ops
+        self.ops = fuse(ops)
         self.in_idx = in_idx
         self.in_cols = in_cols
         self.n_out = n_out
@@ -139,9 +175,9 @@ class _MapStep:
         for k, op in enumerate(self.ops):
             try:
                 res = op(*args)
-            except Exception as err:  # 0.1 surfaced every failing operation as RuntimeError
-                raise RuntimeError(f"{self.where}: the operation {_op_name(op)} failed: "
-                                   f"{type(err).__name__}: {err}") from err
+            except Exception as err:  # pylint: disable=broad-except
+                exc, cause = _op_failed(self.where, op, err)
+                raise exc from cause
             if k < last:
                 args = list(res) if isinstance(res, tuple) else [res]
             else:
@@ -166,21 +202,8 @@ class _MapStep1(_MapStep):
 
     def __call__(self, row):
         i = self.in_idx[0]
-        v = row[i]
-        op = None
-        try:
-            for op in self.ops:
-                v = op(*v) if type(v) is tuple else op(v)  # pylint: disable=unidiomatic-typecheck
-        except Exception as err:  # 0.1 surfaced every failing operation as RuntimeError
-            raise RuntimeError(f"{self.where}: the operation {_op_name(op)} failed: "
-                               f"{type(err).__name__}: {err}") from err
-        if type(v) is not np.ndarray:  # pylint: disable=unidiomatic-typecheck
-            out = _final_outputs(v, op, self.where)
-            if len(out) != 1:
-                raise RuntimeError(f"{self.where}: the operations returned {len(out)} columns but 1 output "
-                                   "column name is given; the result of an operation doesn't match the output "
-                                   "column names.")
-            v = out[0]
+        ops = self.ops
+        v = _one_output(_apply(ops, row[i], self.where), ops[-1] if ops else None, self.where)
         row = list(row)
         row[i] = v
         return tuple(row)
@@ -227,12 +250,166 @@ class _WorkerError:
         self.message = f"{type(err).__name__}: {err}" if not isinstance(err, RuntimeError) else str(err)
 
 
-# Blocks from this size travel from the workers as torch tensors in shared memory; smaller ones are
-# pickled through the pipe (receiving a shared-memory block costs a round trip to the worker,
-# ~1-3 ms while it computes, more than piping a few MB).
-_SHM_BYTES = 4 << 20
+# Columns from this size travel from the workers in shared memory (see _Slots); smaller ones are
+# pickled through the pipe.
+_SHM_BYTES = 1 << 20
+# Without a free block, columns from this size travel as fresh torch tensors in shared memory (a
+# descriptor round trip to the worker and fresh pages), smaller ones through the pipe.
+_SHM_FRESH_BYTES = 4 << 20
 _TORCH_OK = {np.dtype(t) for t in (np.uint8, np.int8, np.int16, np.int32, np.int64, np.float16, np.float32,
                                     np.float64, np.bool_)}
+SLOTS_PER_WORKER = 4  # shared blocks a worker reuses, besides its prefetch depth
+
+_SLOT_TABLES = weakref.WeakValueDictionary()  # token -> _Slots, in the process that receives
+_SLOT_TOKENS = itertools.count()
+
+
+def _np_alloc(shape, dtype):
+    return np.empty(shape, dtype)
+
+
+class _Slots:
+    """Shared-memory blocks that carry large columns from the workers, reused from task to task.
+
+    A fresh shared block per batch costs its page faults every time (tens of ms for a 19 MB ResNet
+    batch), and torch sends a tensor's file descriptor through a round trip to the worker. Here each
+    worker keeps up to ``per_worker`` blocks: a task writes its big columns straight into a free
+    block, the block's tensor is sent once, later uses send only its number. The caller receives
+    each use as an array owned by a small object; when that object is gone (every view of the array
+    released) the block's flag in a shared byte array (made before the workers fork) marks it free.
+    With every block in use a task falls back to a fresh block (torch's usual transfer).
+    """
+
+    def __init__(self, workers, per_worker):
+        self.per = per_worker
+        self.flags = np.frombuffer(mmap.mmap(-1, max(1, workers * per_worker)), np.uint8)  # 1: in use
+        self.token = next(_SLOT_TOKENS)
+        _SLOT_TABLES[self.token] = self
+        self.held = {}  # receiver: slot -> its array
+        self.mine = {}  # worker: slot -> [tensor, array, sent]
+        self.taken = []  # worker: slots of the task being built
+
+    # ---- worker side
+    def alloc(self, shape, dtype):
+        """An array to fill with a column: a free shared block when the column is large."""
+        dtype = np.dtype(dtype)
+        nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+        info = torch.utils.data.get_worker_info()
+        if nbytes < _SHM_BYTES or dtype not in _TORCH_OK or info is None:
+            return np.empty(shape, dtype)
+        shape = tuple(shape)
+        base = info.id * self.per
+        pick = spare = None
+        for idx in range(base, base + self.per):
+            if self.flags[idx]:
+                continue
+            slot = self.mine.get(idx)
+            if slot is not None and slot[1].shape == shape and slot[1].dtype == dtype:
+                pick = idx
+                break
+            if spare is None or (slot is None and self.mine.get(spare) is not None):
+                spare = idx
+        if pick is None:
+            if spare is None:
+                return np.empty(shape, dtype)  # every block in use: a one-off block
+            try:
+                storage = torch.UntypedStorage._new_shared(max(nbytes, 1))  # pylint: disable=protected-access
+                tdtype = torch.from_numpy(np.empty(0, dtype)).dtype
+                tensor = torch.empty(0, dtype=tdtype).set_(storage, 0, shape)
+            except (RuntimeError, OSError):  # pragma: no cover - no shared memory here
+                return np.empty(shape, dtype)
+            self.mine[spare] = [tensor, tensor.numpy(), False]
+            pick = spare
+        self.flags[pick] = 1
+        self.taken.append(pick)
+        return self.mine[pick][1]
+
+    def pack(self, cols):
+        """The finished columns of one task as they travel: shared blocks by reference, other large
+        arrays as tensors (torch's transfer), small ones pickled. Frees the blocks not used."""
+        out = []
+        used = set()
+        for c in cols:
+            idx = self._slot_of(c)
+            if idx is None and isinstance(c, np.ndarray) and c.nbytes >= _SHM_BYTES and c.dtype in _TORCH_OK:
+                buf = self.alloc(c.shape, c.dtype)
+                idx = self._slot_of(buf)
+                if idx is not None:
+                    np.copyto(buf, c)
+                elif c.nbytes >= _SHM_FRESH_BYTES:  # no free block: torch's own transfer
+                    c = torch.from_numpy(c)
+            if idx is not None:
+                slot = self.mine[idx]
+                out.append(_SlotRef(self.token, idx, None if slot[2] else slot[0]))
+                slot[2] = True
+                used.add(idx)
+            else:
+                out.append(c)
+        self.release_taken(used)
+        return out
+
+    def release_taken(self, keep=()):
+        for idx in self.taken:
+            if idx not in keep:
+                self.flags[idx] = 0
+        self.taken = []
+
+    def _slot_of(self, arr):
+        for idx in self.taken:
+            if self.mine[idx][1] is arr:
+                return idx
+        return None
+
+
+class _SlotRef:
+    """A shared block on its way to the receiver (the tensor only the first time)."""
+
+    __slots__ = ("token", "idx", "tensor")
+
+    def __init__(self, token, idx, tensor):
+        self.token, self.idx, self.tensor = token, idx, tensor
+
+    def __reduce__(self):
+        return _open_slot, (self.token, self.idx, self.tensor)
+
+
+class _SlotOwner:
+    """Owns one delivery of a shared block: the array given out (and every view of it) keeps it alive."""
+
+    __slots__ = ("arr", "__weakref__")
+
+    def __init__(self, arr):
+        self.arr = arr
+
+    @property
+    def __array_interface__(self):
+        return self.arr.__array_interface__
+
+
+def _free_slot(flags, idx):
+    flags[idx] = 0
+
+
+def _open_slot(token, idx, tensor):
+    """Unpickled in the receiving process: the block as a numpy array whose release frees it."""
+    slots = _SLOT_TABLES.get(token)
+    if tensor is not None:
+        arr = tensor.numpy()
+        if slots is not None:
+            slots.held[idx] = arr
+    else:
+        if slots is None or idx not in slots.held:  # pragma: no cover - the pool is gone
+            raise RuntimeError("dataset worker: a shared block arrived after its pipeline was closed.")
+        arr = slots.held[idx]
+    if slots is None:  # pragma: no cover - the pool is gone: nothing to free
+        return arr
+    owner = _SlotOwner(arr)
+    weakref.finalize(owner, _free_slot, slots.flags, idx).atexit = False
+    return np.asarray(owner)
+
+
+def _delivered(c):
+    return c.numpy() if isinstance(c, torch.Tensor) else c
 
 
 class _Chunk:
@@ -240,35 +417,39 @@ class _Chunk:
 
     __slots__ = ("cols", "n")
 
-    def __init__(self, rows):
+    def __init__(self, rows, slots=None):
         self.n = len(rows)
         cols = []
+        alloc = slots.alloc if slots is not None else _np_alloc
         for c in builtins.zip(*rows):
             first = c[0]
             if all(isinstance(a, np.ndarray) and a.shape == first.shape and a.dtype == first.dtype for a in c):
-                block = np.stack(c)
-                # large blocks travel as torch tensors: shared memory instead of a pickle through a pipe
-                cols.append(torch.from_numpy(block) if block.nbytes >= _SHM_BYTES and block.dtype in _TORCH_OK
-                            else block)
+                block = alloc((len(c),) + first.shape, first.dtype)
+                for k, a in enumerate(c):
+                    block[k] = a
+                cols.append(block)
             else:
                 cols.append(list(c))
-        self.cols = cols
+        self.cols = slots.pack(cols) if slots is not None else cols
 
     def rows(self):
         if not self.cols:
             return [()] * self.n
-        return builtins.zip(*[c.numpy() if isinstance(c, torch.Tensor) else c for c in self.cols])
+        return builtins.zip(*[_delivered(c) for c in self.cols])
 
 
 class _ChunkDataset(torch.utils.data.Dataset):
     def __init__(self, fn, epoch_key):
         self.fn = fn
         self.epoch_key = epoch_key
+        self.slots = None  # set by the pool
 
     def __getitem__(self, chunk):
         try:
-            return _Chunk([self.fn(i) for i in chunk])
+            return _Chunk([self.fn(i) for i in chunk], self.slots)
         except Exception as err:  # carried to the caller, raised there
+            if self.slots is not None:
+                self.slots.release_taken()
             return _WorkerError(err)
 
     def __len__(self):  # pragma: no cover - a sampler drives it
@@ -312,12 +493,67 @@ def _worker_init(worker_id):
 
 class _Runner:
     names = ()
+    expected = 1  # epoch() calls this runner will get from its iterator (-1: no end)
 
     def epoch(self):  # pragma: no cover - overridden
         raise NotImplementedError(f"{type(self).__name__} must override epoch")
 
+    def expect(self, n):
+        """Tell the runner (and those below it) how many epochs its iterator will ask for."""
+        self.expected = n
+        child = getattr(self, "child", None)
+        for c in ([child] if child is not None else getattr(self, "children", ())):
+            c.expect(n)
 
-class _ChainRunner(_Runner):
+
+class _Plan:
+    __slots__ = ("rng", "tasks", "serial")
+
+    def __init__(self, rng, tasks, serial):
+        self.rng, self.tasks, self.serial = rng, tasks, serial
+
+
+class _PooledRunner(_Runner):
+    """A runner whose epochs run as tasks in worker processes. Epochs are planned in order; while
+    one runs and another is expected, the next one is planned and queued behind it, so the
+    workers go on into the next epoch instead of idling at the boundary."""
+
+    pool = None
+
+    def _init_plans(self):
+        self.plans = {}
+        self.started = 0
+        self.planned = 0
+
+    def _plan(self):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _task(self, key):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _queue_next(self):
+        eid = self.planned
+        self.planned += 1
+        plan = self._plan()
+        self.plans[eid] = plan
+        if not plan.serial:
+            if self.pool is None:
+                key = [int(plan.rng.integers(2 ** 31)), eid + 1]
+                self.pool = _WorkerPool(self._task(key), self.workers, self.rows_per_task)
+            self.pool.submit(eid, plan.tasks)
+
+    def _epoch_plan(self):
+        """Start the next epoch: its plan (made now or ahead), and the one after it queued."""
+        eid = self.started
+        self.started += 1
+        while self.planned <= eid:
+            self._queue_next()
+        if (self.expected == -1 or eid + 1 < self.expected) and self.planned == eid + 1:
+            self._queue_next()
+        return eid, self.plans.pop(eid)
+
+
+class _ChainRunner(_PooledRunner):
     """A random-access source and the row-wise nodes above it, run in worker processes."""
 
     def __init__(self, top, run):
@@ -341,58 +577,111 @@ class _ChainRunner(_Runner):
         self.names = names
         self.fn = _RowFn(node, steps)
         self.workers = max(_workers(w) for w in workers)
+        self.rows_per_task = CHUNK_ROWS
         self.seq = run.child()
         self.epoch_no = 0
-        self.pool = None
+        self._init_plans()
 
-    def epoch(self):
+    def _plan(self):
         rng = _new_rng(self.seq)
         self.epoch_no += 1
         idx = self.source._epoch_indices(rng)
         if self.workers <= 1 or len(idx) < WORKER_MIN_ROWS:
+            return _Plan(rng, idx, True)
+        return _Plan(rng, [idx[k:k + CHUNK_ROWS] for k in range(0, len(idx), CHUNK_ROWS)], False)
+
+    def _task(self, key):
+        return _ChunkDataset(self.fn, key)
+
+    def epoch(self):
+        eid, plan = self._epoch_plan()
+        if plan.serial:
             fn = self.fn
-            for i in idx:
+            for i in plan.tasks:
                 yield fn(i)
             return
-        chunks = [idx[k:k + CHUNK_ROWS] for k in range(0, len(idx), CHUNK_ROWS)]
-        if self.pool is None:
-            key = [int(rng.integers(2 ** 31)), self.epoch_no]
-            self.pool = _WorkerPool(_ChunkDataset(self.fn, key), self.workers, CHUNK_ROWS)
-        for res in self.pool.run(chunks):
+        for res in self.pool.results(eid):
             if isinstance(res, _WorkerError):
                 raise RuntimeError(res.message)
             yield from res.rows()
 
 
-class _EpochTasks(torch.utils.data.Sampler):
-    """The tasks of the current epoch (replaced each epoch; the workers stay)."""
+class _TaskQueue(torch.utils.data.Sampler):
+    """The tasks the workers have yet to start, across epochs (the DataLoader's sampler)."""
 
     def __init__(self):
         super().__init__()
-        self.tasks = []
+        self.items = collections.deque()
+        self.pulled = 0
 
     def __iter__(self):
-        return iter(self.tasks)
+        return self
+
+    def __next__(self):
+        if not self.items:
+            raise StopIteration
+        self.pulled += 1
+        return self.items.popleft()
 
     def __len__(self):
-        return len(self.tasks)
+        return len(self.items)
 
 
 class _WorkerPool:
     """Worker processes of one iterator, kept across its epochs (persistent DataLoader workers):
-    no fork per epoch, and random operations keep drawing from their per-worker streams."""
+    no fork per epoch, random operations keep drawing from their per-worker streams, and the
+    tasks of queued epochs follow on without a pause."""
 
     def __init__(self, task, workers, rows_per_task):
-        self.tasks = _EpochTasks()
+        self.queue = _TaskQueue()
         prefetch = max(2, -(-config.get_prefetch_size() // rows_per_task))
+        task.slots = _Slots(workers, prefetch + SLOTS_PER_WORKER)
         self.loader = torch.utils.data.DataLoader(
-            task, batch_size=None, sampler=self.tasks, num_workers=workers, collate_fn=_no_collate,
+            task, batch_size=None, sampler=self.queue, num_workers=workers, collate_fn=_no_collate,
             prefetch_factor=prefetch, worker_init_fn=_worker_init, persistent_workers=True,
             multiprocessing_context=_MP_CONTEXT)
+        self.it = None
+        self.received = 0
+        self.epochs = collections.deque()  # (epoch id, tasks) queued and not finished
 
-    def run(self, tasks):
-        self.tasks.tasks = tasks
-        return iter(self.loader)
+    def submit(self, eid, tasks):
+        """Queue the tasks of epoch ``eid`` behind those already queued."""
+        self.epochs.append((eid, tasks))
+        self.queue.items.extend(tasks)
+
+    def _drop_front(self):
+        """Forget the oldest queued epoch (left unfinished): requeue the others from their start;
+        what is in flight is drained when the workers next restart."""
+        self.epochs.popleft()
+        self.queue.items.clear()
+        for _, tasks in self.epochs:
+            self.queue.items.extend(tasks)
+        self.it = None
+
+    def results(self, eid):
+        """The results of epoch ``eid``'s tasks, in order."""
+        while self.epochs and self.epochs[0][0] < eid:
+            self._drop_front()
+        if not self.epochs or self.epochs[0][0] != eid:  # pragma: no cover - a runner bug
+            raise RuntimeError(f"dataset workers: epoch {eid} was not queued.")
+        n = len(self.epochs[0][1])
+        done = 0
+        try:
+            while done < n:
+                if self.it is None or self.queue.pulled == self.received:
+                    # nothing in flight: (re)start the workers' loop, which drains stale results
+                    pulled = self.queue.pulled
+                    self.it = iter(self.loader)
+                    self.received = pulled
+                res = next(self.it)
+                self.received += 1
+                done += 1
+                yield res
+        finally:
+            if done == n:
+                self.epochs.popleft()
+            else:
+                self._drop_front()
 
 
 # Workers are forked: map operations (lambdas included) need no pickling.
@@ -479,22 +768,26 @@ class BatchInfo:
         return self._epoch_num
 
 
-def _stack(col, name):
+def _stack(col, name, alloc=_np_alloc):
     first = col[0]
     if isinstance(first, np.ndarray):
         shape, dtype = first.shape, first.dtype
         for a in col:
             if not isinstance(a, np.ndarray) or a.shape != shape:
-                shapes = sorted({tuple(np.shape(a)) for a in col})
-                raise RuntimeError(f"batch: the rows of column {name!r} have different shapes {shapes}; every "
-                                   "row of a column must have the same shape to be batched.")
+                _shape_error(col, name)
             if a.dtype != dtype:
                 return np.stack(col)  # numpy's type promotion
-        out = np.empty((len(col),) + shape, dtype)
+        out = alloc((len(col),) + shape, dtype)
         for k, a in enumerate(col):
             out[k] = a
         return out
     return np.asarray(col)
+
+
+def _shape_error(col, name):
+    shapes = sorted({tuple(np.shape(a)) for a in col})
+    raise RuntimeError(f"batch: the rows of column {name!r} have different shapes {shapes}; every "
+                       "row of a column must have the same shape to be batched.")
 
 
 class _BatchRunner(_Runner):
@@ -569,20 +862,65 @@ def _as_list(col):
     return list(col) if isinstance(col, np.ndarray) else col
 
 
-def _run_batch(fn, batch, names):
+def _final_step_of(steps):
+    """{column: index of the last step} for the columns whose last step is a one-column map with
+    nothing but such maps after it (its rows can be written straight into the batch)."""
+    final = {}
+    for k, step in enumerate(steps):
+        if isinstance(step, _MapStep1):
+            final[step.in_idx[0]] = k
+        else:
+            final = {}
+    return final
+
+
+def _rows_into_batch(step, ops, values, name, alloc):
+    """``ops`` on each of ``values``, stacked into one array from ``alloc``: the last operation
+    writes each row in place when it can (``op.into(x, out_row)``), the others are copied in.
+    Returns the stacked array, or the list of rows when they do not stack into one array."""
+    where = step.where
+    pre, last = ops[:-1], ops[-1]
+    into = getattr(last, "into", None)
+    out = None
+    n = len(values)
+    for r, v in enumerate(values):
+        x = _apply(pre, v, where) if pre else v
+        if out is not None and into is not None and type(x) is np.ndarray:  # pylint: disable=unidiomatic-typecheck
+            try:
+                if into(x, out[r]):
+                    continue
+            except Exception as err:  # pylint: disable=broad-except
+                exc, cause = _op_failed(where, last, err)
+                raise exc from cause
+        y = _one_output(_apply((last,), x, where), last, where)
+        if out is None:
+            out = alloc((n,) + y.shape, y.dtype)
+        elif y.shape != out.shape[1:]:
+            _shape_error(list(out[:r]) + [y], name)
+        elif y.dtype != out.dtype:  # numpy's type promotion: stack the rows as they are
+            rest = [_one_output(_apply(ops, w, where), last, where) for w in values[r + 1:]]
+            return [out[k].copy() for k in range(r)] + [y] + rest
+        out[r] = y
+    return out
+
+
+def _run_batch(fn, batch, names, alloc=_np_alloc):
     """Read, map and stack the rows ``batch``: the finished batch as one array per column.
 
     An operation with a ``batch`` method (``op.batch(stacked <N,...> array) -> stacked array``, the
     same values as calling ``op`` on each row) is called once on the stacked column when that column
-    holds at most ``BATCH_OP_BYTES``; the others are called row by row. The result is the same as mapping each row, then stacking.
+    holds at most ``BATCH_OP_BYTES``; the others are called row by row, and the rows of a column's
+    last map go straight into its batch array (from ``alloc(shape, dtype)``). The result is the same
+    as mapping each row, then stacking.
     """
     steps = fn.steps
-    if not any(isinstance(s, _MapStep1) and any(_batchable(op) for op in s.ops) for s in steps):
+    if not any(isinstance(s, _MapStep1) for s in steps):
         rows = [fn(i) for i in batch]
-        return [_stack(list(c), n) for c, n in builtins.zip(builtins.zip(*rows), names)]
+        return [_stack(list(c), n, alloc) for c, n in builtins.zip(builtins.zip(*rows), names)]
+    final = _final_step_of(steps)
     rows = [fn.source._read(i) for i in batch]  # pylint: disable=protected-access
     cols = [list(c) for c in builtins.zip(*rows)]
-    for step in steps:
+    for s, step in enumerate(steps):
         if isinstance(step, _MapStep1):
             i = step.in_idx[0]
             col = cols[i]
@@ -591,16 +929,20 @@ def _run_batch(fn, batch, names):
                 if not (_batchable(op) and _nbytes(col) <= BATCH_OP_BYTES):
                     # the remaining operations run row by row, each row through all of them while
                     # it is in cache
-                    rest = _MapStep1(ops[k:], [0], step.in_cols, 1, True, None, None)
-                    col = [rest((v,))[0] for v in _as_list(col)]
+                    if final.get(i) == s:
+                        col = _rows_into_batch(step, ops[k:], _as_list(col), names[i], alloc)
+                    else:
+                        rest = ops[k:]
+                        col = [_one_output(_apply(rest, v, step.where), rest[-1], step.where)
+                               for v in _as_list(col)]
                     break
                 if not isinstance(col, np.ndarray):
                     col = _stack(col, step.in_cols[0])
                 try:
                     out = op.batch(col)
-                except Exception as err:
-                    raise RuntimeError(f"{step.where}: the operation {_op_name(op)} failed: "
-                                       f"{type(err).__name__}: {err}") from err
+                except Exception as err:  # pylint: disable=broad-except
+                    exc, cause = _op_failed(step.where, op, err)
+                    raise exc from cause
                 if not isinstance(out, np.ndarray) or len(out) != len(col):
                     raise RuntimeError(f"{step.where}: {_op_name(op)}.batch returned {type(out).__name__} "
                                        f"for a batch of {len(col)}; it must return a stacked numpy array.")
@@ -611,7 +953,7 @@ def _run_batch(fn, batch, names):
         else:
             rows = [step(r) for r in builtins.zip(*[_as_list(c) for c in cols])]
             cols = [list(c) for c in builtins.zip(*rows)]
-    return [c if isinstance(c, np.ndarray) else _stack(c, n) for c, n in builtins.zip(cols, names)]
+    return [c if isinstance(c, np.ndarray) else _stack(c, n, alloc) for c, n in builtins.zip(cols, names)]
 
 
 class _BatchTask(torch.utils.data.Dataset):
@@ -621,19 +963,23 @@ class _BatchTask(torch.utils.data.Dataset):
         self.fn = fn
         self.names = names
         self.epoch_key = epoch_key
+        self.slots = None  # set by the pool
 
     def __getitem__(self, batch):
+        slots = self.slots
         try:
-            cols = _run_batch(self.fn, batch, self.names)
-            return [torch.from_numpy(c) if c.nbytes >= _SHM_BYTES and c.dtype in _TORCH_OK else c for c in cols]
+            cols = _run_batch(self.fn, batch, self.names, slots.alloc if slots is not None else _np_alloc)
+            return slots.pack(cols) if slots is not None else cols
         except Exception as err:  # carried to the caller, raised there
+            if slots is not None:
+                slots.release_taken()
             return _WorkerError(err)
 
     def __len__(self):  # pragma: no cover - a sampler drives it
         return 0
 
 
-class _FusedBatchRunner(_Runner):
+class _FusedBatchRunner(_PooledRunner):
     """chain -> shuffle* -> batch with an int batch size: the shuffle buffers run on the row indices
     (their order does not depend on the rows), and each worker task builds one whole batch, so
     the caller only receives finished batches. Same rows, same order as the unfused runners."""
@@ -643,8 +989,11 @@ class _FusedBatchRunner(_Runner):
         self.shuffles = [(sh.buffer_size, run.child()) for sh in reversed(shuffles)]
         self.names = self.chain.names
         self.node = node
+        self.workers = self.chain.workers
+        self.rows_per_task = node.batch_size
+        self._init_plans()
 
-    def epoch(self):
+    def _plan(self):
         chain = self.chain
         rng = _new_rng(chain.seq)
         chain.epoch_no += 1
@@ -656,18 +1005,22 @@ class _FusedBatchRunner(_Runner):
         bs = self.node.batch_size
         stop = len(order) - len(order) % bs if self.node.drop_remainder else len(order)
         batches = [order[k:k + bs] for k in range(0, stop, bs)]
-        if chain.workers <= 1 or len(order) < WORKER_MIN_ROWS:
-            fn, names = chain.fn, self.names
-            for b in batches:
+        return _Plan(rng, batches, chain.workers <= 1 or len(order) < WORKER_MIN_ROWS)
+
+    def _task(self, key):
+        return _BatchTask(self.chain.fn, self.names, key)
+
+    def epoch(self):
+        eid, plan = self._epoch_plan()
+        if plan.serial:
+            fn, names = self.chain.fn, self.names
+            for b in plan.tasks:
                 yield tuple(_run_batch(fn, b, names))
             return
-        if chain.pool is None:
-            key = [int(rng.integers(2 ** 31)), chain.epoch_no]
-            chain.pool = _WorkerPool(_BatchTask(chain.fn, self.names, key), chain.workers, bs)
-        for res in chain.pool.run(batches):
+        for res in self.pool.results(eid):
             if isinstance(res, _WorkerError):
                 raise RuntimeError(res.message)
-            yield tuple(c.numpy() if isinstance(c, torch.Tensor) else c for c in res)
+            yield tuple(_delivered(c) for c in res)
 
 
 def _fusable(batch_node):
@@ -689,6 +1042,11 @@ class _RepeatRunner(_Runner):
         self.child = node.input[0]._open(run)
         self.names = self.child.names
         self.count = node.count
+        self.expect(1)
+
+    def expect(self, n):
+        self.expected = n
+        self.child.expect(-1 if n == -1 or self.count == -1 else n * self.count)
 
     def epoch(self):
         k = 0

@@ -67,6 +67,8 @@ class TypeCast:
         dtype('int32')
     """
 
+    _elementwise = True  # one value in, one out: the map fuses it with its neighbours
+
     def __init__(self, data_type):
         C.required(data_type, "data_type", "TypeCast")
         if not mstype.is_dtype(data_type):

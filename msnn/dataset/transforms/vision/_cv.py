@@ -79,7 +79,7 @@ def convert_scale(img, alpha, beta, lut=None):
     """``cv::Mat::convertTo(CV_32F, alpha, beta)``: float32(x * float32(alpha) + float32(beta)), one
     rounding (OpenCV fuses the multiply-add). ``lut``: the 256 results for uint8 input."""
     if lut is not None and img.dtype == np.uint8:
-        return np.take(lut, img)
+        return lookup(img, lut)
     a = np.float64(np.float32(alpha))
     b = np.float64(np.float32(beta))
     out = img.astype(np.float64)
@@ -90,6 +90,21 @@ def convert_scale(img, alpha, beta, lut=None):
 
 def convert_scale_lut(alpha, beta):
     return convert_scale(_U8, alpha, beta)
+
+
+def lookup(img, lut):
+    """``lut[img]`` for a uint8 array of any shape and a 256-entry table (``cv::LUT``: one pass)."""
+    if img.size == 0 or img.ndim == 0:
+        return np.take(lut, img)
+    flat = np.ascontiguousarray(img).reshape(-1, img.shape[-1])  # 2-D: one channel for cv2
+    return cv2.LUT(flat, lut).reshape(img.shape)
+
+
+def lookup_channels(img, tables):
+    """``tables[c][img[..., c]]`` for a uint8 <..., C> array (C <= 4) and a <C, 256> float32 table."""
+    c = img.shape[-1]
+    flat = np.ascontiguousarray(img).reshape(-1, 1, c)
+    return cv2.LUT(flat, np.ascontiguousarray(tables.T).reshape(1, 256, c)).reshape(img.shape)
 
 
 def normalize_coefficients(mean, std):
@@ -103,16 +118,13 @@ def normalize_coefficients(mean, std):
 
 
 def normalize_lut(alpha, beta):
-    """The 3 x 256 results of :func:`normalize` for uint8 input, flattened."""
-    return normalize(np.repeat(_U8[:, None], 3, axis=1), alpha, beta).T.reshape(-1)
-
-
-_OFFSETS = np.array([0, 256, 512], dtype=np.intp)
+    """The <3, 256> results of :func:`normalize` for uint8 input."""
+    return np.ascontiguousarray(normalize(np.repeat(_U8[:, None], 3, axis=1), alpha, beta).T)
 
 
 def normalize(img, alpha, beta, lut=None):
-    if lut is not None and img.dtype == np.uint8:
-        return np.take(lut, img + _OFFSETS)
+    if lut is not None and img.dtype == np.uint8 and img.size:
+        return lookup_channels(img, lut)
     out = img.astype(np.float64)
     out *= alpha
     out += beta

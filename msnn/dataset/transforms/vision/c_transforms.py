@@ -161,6 +161,8 @@ class Normalize(_ImageOp):
         array([0.5915492 , 0.39705887, 0.3       ], dtype=float32)
     """
 
+    _elementwise = True  # one value in, one out, per channel: the map fuses it with its neighbours
+
     def __init__(self, mean, std):
         C.required(mean, "mean", "Normalize")
         C.required(std, "std", "Normalize")
@@ -330,6 +332,8 @@ class Resize(_ImageOp):
         (26, 16, 3)
     """
 
+    _plane_resize = True  # a map may resize a uint8 image plane by plane (same values) and fuse what follows
+
     def __init__(self, size, interpolation=Inter.LINEAR):
         size = C.resize_size(size, "Resize")
         self.size = size
@@ -337,6 +341,23 @@ class Resize(_ImageOp):
 
     def __call__(self, img):
         return _resize(self, self._image(img), self.size, self.interpolation)
+
+    def _plane_size(self, img):
+        """(height, width) of the output when ``img`` (uint8 <H,W,C>) can be resized one channel plane
+        at a time with the same values as a whole (bilinear and nearest: each output value comes
+        from its own channel only, in OpenCV's integer arithmetic); None otherwise."""
+        if self.interpolation not in (Inter.LINEAR, Inter.NEAREST) or type(img) is not np.ndarray \
+                or img.dtype != np.uint8 or img.ndim != 3 or img.size == 0:  # pylint: disable=unidiomatic-typecheck
+            return None
+        h, w = img.shape[:2]
+        oh, ow = _cv.smaller_edge_size(h, w, self.size) if isinstance(self.size, int) else self.size
+        if oh == 0 or ow == 0 or oh > h * 1000 or ow > w * 1000:
+            return None
+        return oh, ow
+
+    def _resize_plane(self, plane, out):
+        """Resize the uint8 <H,W> ``plane`` into ``out`` (<oh,ow> uint8, from :meth:`_plane_size`)."""
+        _cv.cv2.resize(plane, (out.shape[1], out.shape[0]), dst=out, interpolation=_cv.CV_INTER[self.interpolation])
 
     def batch(self, images):
         """Resize a stacked <N,H,W,C> batch: uint8 images with Inter.LINEAR/NEAREST go through one cv2
@@ -573,6 +594,8 @@ class Rescale(_ImageOp):
         array([0., 1.], dtype=float32)
     """
 
+    _elementwise = True  # one value in, one out: the map fuses it with its neighbours
+
     def __init__(self, rescale, shift):
         C.required(rescale, "rescale", "Rescale")
         self.rescale = C.value_in(rescale, 0, C.FLOAT_MAX_INTEGER, "rescale", "Rescale")
@@ -604,6 +627,7 @@ class RandomResize(Resize):
         (4, 6, 3)
     """
     _MODES = (Inter.LINEAR, Inter.NEAREST, Inter.CUBIC, _cv.AREA)
+    _plane_resize = False  # its interpolation is drawn per image
 
     def __init__(self, size):  # pylint: disable=super-init-not-called
         self.size = C.resize_size(size, "RandomResize")
@@ -626,6 +650,8 @@ class HWC2CHW(_ImageOp):
         >>> HWC2CHW()(np.zeros((32, 28, 3), np.uint8)).shape
         (3, 32, 28)
     """
+
+    _hwc_to_chw = True  # after per-pixel operations the map writes CHW directly
 
     def __init__(self):
         pass
