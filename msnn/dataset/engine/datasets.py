@@ -642,6 +642,7 @@ class _WorkerPool:
             multiprocessing_context=_MP_CONTEXT)
         self.it = None
         self.received = 0
+        self.restarts = 0  # times the workers' loop was (re)started: once while epochs follow on
         self.epochs = collections.deque()  # (epoch id, tasks) queued and not finished
 
     def submit(self, eid, tasks):
@@ -673,6 +674,7 @@ class _WorkerPool:
                     pulled = self.queue.pulled
                     self.it = iter(self.loader)
                     self.received = pulled
+                    self.restarts += 1
                 res = next(self.it)
                 self.received += 1
                 done += 1

@@ -15,6 +15,7 @@ class Iterator:
         from .datasets import _Run  # pylint: disable=import-outside-toplevel
         self.dataset = dataset
         runner = dataset._open(_Run())  # pylint: disable=protected-access
+        self._runner = runner
         self._names = list(runner.names)
         self._gen = runner.epoch()
 
