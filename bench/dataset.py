@@ -3,9 +3,12 @@
 LeNet (example/lenet_mnist/dataset.py): MnistDataset -> TypeCast(int32) on label, Resize(32, 32)
 bilinear, Rescale(1/255), Rescale(1/0.3081, -0.1307/0.3081), HWC2CHW on image ->
 shuffle(10000) -> batch(32, drop_remainder=True).
-ResNet-50 (example/resnet50_cifar10/dataset.py, do_train): Cifar10Dataset(num_parallel_workers=4)
--> TypeCast on label; RandomCrop(32, pad 4), RandomHorizontalFlip, Resize(224, 224), Rescale,
-Normalize, HWC2CHW on image -> shuffle -> batch(32, drop_remainder=True).
+ResNet-50 (example/resnet50_cifar10/dataset.py, do_train): Cifar10Dataset -> TypeCast on label;
+RandomCrop(32, pad 4), RandomHorizontalFlip, Resize(224, 224), Rescale, Normalize, HWC2CHW on image
+-> shuffle -> batch(32, drop_remainder=True).
+Every node gets num_parallel_workers=--workers (MindSpore also via config.set_num_parallel_workers):
+msnn runs that many worker processes; MindSpore runs that many threads per node (more threads than
+cores in all), so compare the CPU time per image as well as images/s.
 
 The files come from ``tools/make_dataset_files.py --full --repeat 42`` (60396 MNIST-format
 training images, 2x30198 CIFAR records); the bench writes them to --data when missing.
@@ -16,7 +19,12 @@ Three implementations of the same pipeline, each timed over whole epochs, in thi
             DataLoader(batch_size=32, shuffle=True, num_workers=W, drop_last=True);
   ms     -- MindSpore 2.10 (--mindspore, run this file with the oracle's python): its C++ engine.
 
+Then, for msnn, the time a training loop waits in next() per batch, with a sleeping step of
+--step-ms (LeNet) / --resnet-step-ms (ResNet-50), over 3 epochs of one iterator (Model.train reads a
+repeated dataset that way), and the worst wait on an epoch's first batch.
+
     python bench/dataset.py [--data /tmp/msnn-bench-data] [--workers 2] [--epochs 2] [--only lenet]
+                            [--skip-torch] [--limit N]
     $(bash /work/shared/tools/oracle-env.sh) bench/dataset.py --mindspore
 """
 import argparse
@@ -133,14 +141,18 @@ def timed(make, epochs):
     return best, n, best_cpu
 
 
-def waits(make, step_s, batches=200):
-    """Median and 90th-percentile time spent waiting in next() when each step takes step_s seconds
-    (a sleeping step: it holds no GIL, like a torch step in C++ kernels)."""
-    it = iter(make())
+def waits(make, step_s, epochs=3):
+    """Time spent waiting in next() when each step takes step_s seconds (a sleeping step: it holds
+    no GIL, like a torch step in C++ kernels), over `epochs` epochs of one iterator (a repeated
+    pipeline, as Model.train reads it): median and 90th percentile over all batches, and the worst
+    wait on the first batch of an epoch after the first."""
+    data = make().repeat(epochs)
+    per = data.get_dataset_size()
+    it = iter(data.create_tuple_iterator())
     next(it)
     time.sleep(0.5)  # let the workers start and fill their prefetch
     out = []
-    for _ in range(batches):
+    for _ in range(per * epochs - 1):
         t = time.perf_counter()
         try:
             next(it)
@@ -148,8 +160,9 @@ def waits(make, step_s, batches=200):
             break
         out.append(time.perf_counter() - t)
         time.sleep(step_s)
+    firsts = [out[e * per - 1] for e in range(1, epochs) if e * per - 1 < len(out)]  # out[k]: batch k + 2
     out.sort()
-    return out[len(out) // 2], out[int(len(out) * 0.9)]
+    return out[len(out) // 2], out[int(len(out) * 0.9)], max(firsts) if firsts else 0.0
 
 
 def run_msnn(args):
@@ -160,14 +173,20 @@ def run_msnn(args):
     print(f"msnn.dataset with msnn.dataset.transforms; workers: {args.workers}; cpus: {os.cpu_count()}")
     for name in args.only.split(","):
         ips, n, icpu = timed(lambda: msnn_pipeline(ds, name, args.data, args.workers, T, limit), args.epochs)
-        tps, _, tcpu = timed(lambda: torch_loader(name, args.data, args.workers, T, limit), args.epochs)
-        print(f"{name:6s} msnn.dataset {ips:9.0f} img/s ({icpu * 1e6:.0f} CPU-us/img)   plain torch DataLoader "
-              f"{tps:9.0f} img/s ({tcpu * 1e6:.0f} CPU-us/img)   ratio {ips / tps:.2f}   ({n} images/epoch)")
-        if args.step_ms:
-            step = args.step_ms / 1000
-            med, p90 = waits(lambda: msnn_pipeline(ds, name, args.data, args.workers, T, limit), step)
-            print(f"{name:6s} training loop with a {args.step_ms} ms step waits {med * 1e6:.0f} us (median), "
-                  f"{p90 * 1e6:.0f} us (90th pct) per batch in next()")
+        line = f"{name:6s} msnn.dataset {ips:9.0f} img/s ({icpu * 1e6:.0f} CPU-us/img)"
+        if not args.skip_torch:
+            tps, _, tcpu = timed(lambda: torch_loader(name, args.data, args.workers, T, limit), args.epochs)
+            line += (f"   plain torch DataLoader {tps:9.0f} img/s ({tcpu * 1e6:.0f} CPU-us/img)   "
+                     f"ratio {ips / tps:.2f}")
+        print(f"{line}   ({n} images/epoch)")
+        step_ms = args.resnet_step_ms if name == "resnet" else args.step_ms
+        if step_ms:
+            step = step_ms / 1000
+            wait_limit = args.wait_images if limit is None else min(limit, args.wait_images)
+            med, p90, first = waits(lambda: msnn_pipeline(ds, name, args.data, args.workers, T, wait_limit), step)
+            print(f"{name:6s} training loop with a {step_ms:g} ms step (3 epochs of {wait_limit} images, one "
+                  f"iterator) waits {med * 1e6:.0f} us (median), {p90 * 1e6:.0f} us (90th pct) per batch in next(), "
+                  f"{first * 1e6:.0f} us on the first batch of an epoch")
 
 
 def run_mindspore(args):
@@ -197,7 +216,12 @@ def main(argv=None):
     p.add_argument("--only", default="lenet,resnet")
     p.add_argument("--limit", type=int, default=None, help="images per epoch (default: all)")
     p.add_argument("--step-ms", type=float, default=5.0,
-                   help="simulated training step for the wait-in-next() figure (0: skip)")
+                   help="simulated LeNet training step for the wait-in-next() figure (0: skip)")
+    p.add_argument("--resnet-step-ms", type=float, default=40.0,
+                   help="simulated ResNet-50 step (batch 32 on a GPU) for the wait-in-next() figure (0: skip)")
+    p.add_argument("--wait-images", type=int, default=4096,
+                   help="images per epoch of the wait-in-next() figure (3 epochs, one iterator)")
+    p.add_argument("--skip-torch", action="store_true", help="do not time the plain torch DataLoader")
     p.add_argument("--mindspore", action="store_true", help="time MindSpore itself (run with the oracle's python)")
     args = p.parse_args(argv)
     if not os.path.isdir(os.path.join(args.data, "MNIST_Data")):

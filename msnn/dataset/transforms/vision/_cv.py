@@ -53,6 +53,19 @@ def _lround(x):
     return int(math.floor(x + 0.5)) if x >= 0 else -int(math.floor(-x + 0.5))
 
 
+_CV_DEPTHS = {np.dtype(t) for t in (np.uint8, np.int8, np.uint16, np.int16, np.int32, np.float32, np.float64)}
+
+
+def flip(img, axis):
+    """``cv::flip`` around ``axis`` (0: top-bottom, 1: left-right); numpy for what cv2 cannot take."""
+    if img.dtype in _CV_DEPTHS and (img.ndim == 2 or img.shape[2] <= 4):
+        try:
+            return keep_channels(cv2.flip(img, axis), img)
+        except cv2.error:  # pragma: no cover - an array layout cv2 refuses
+            pass
+    return np.ascontiguousarray(np.flip(img, axis))
+
+
 def cv_round(x):
     """cvRound: round half to even."""
     return int(np.rint(x))

@@ -267,7 +267,7 @@ class _RandomFlip(_ImageOp):
     def __call__(self, img):
         img = self._image(img)
         if self._rng.random() < self.prob:
-            return np.ascontiguousarray(np.flip(img, self._axis))
+            return _cv.flip(img, self._axis)
         return img
 
 
