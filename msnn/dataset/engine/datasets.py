@@ -289,13 +289,16 @@ class _Slots:
         self.mine = {}  # worker: slot -> [tensor, array, sent]
         self.taken = []  # worker: slots of the task being built
 
+    def __getstate__(self):  # workers started without fork: no shared flags, no blocks
+        return {"per": self.per, "flags": None, "token": self.token, "held": {}, "mine": {}, "taken": []}
+
     # ---- worker side
     def alloc(self, shape, dtype):
         """An array to fill with a column: a free shared block when the column is large."""
         dtype = np.dtype(dtype)
         nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
         info = torch.utils.data.get_worker_info()
-        if nbytes < _SHM_BYTES or dtype not in _TORCH_OK or info is None:
+        if nbytes < _SHM_BYTES or dtype not in _TORCH_OK or info is None or self.flags is None:
             return np.empty(shape, dtype)
         shape = tuple(shape)
         base = info.id * self.per
