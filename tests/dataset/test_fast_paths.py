@@ -184,3 +184,16 @@ def test_ZipDataset_left_epochs_of_a_worker_pipeline_restart_cleanly(monkeypatch
     assert [int(r[2]) for r in rows] == [0, 1, 2] * 3
     for k, row in enumerate(rows):  # each epoch of the long side starts at its own first batch
         np.testing.assert_array_equal(row[0], reference[k % 3][0])
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int16, np.float32, np.float64, np.int64, np.uint32, np.bool_])
+def test_RandomHorizontalFlip_RandomVerticalFlip_any_dtype_and_layout(dtype):
+    rng = np.random.default_rng(5)
+    for shape in [(5, 7, 3), (5, 7, 1), (5, 7), (4, 6, 4), (3, 3, 6)]:
+        img = (rng.random(shape) * 100).astype(dtype)
+        for op, axis in ((V.RandomHorizontalFlip(1.0), 1), (V.RandomVerticalFlip(1.0), 0)):
+            out = op(img)
+            assert out.dtype == img.dtype and out.flags.c_contiguous
+            np.testing.assert_array_equal(out, np.flip(img, axis))
+    strided = np.arange(8 * 8 * 3, dtype=np.uint8).reshape(8, 8, 3)[::2]
+    np.testing.assert_array_equal(V.RandomHorizontalFlip(1.0)(strided), strided[:, ::-1])

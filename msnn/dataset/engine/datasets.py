@@ -13,10 +13,20 @@ workers. When a ``batch`` (int size, no per_batch_map) sits on that part, possib
 ``shuffle`` nodes, the shuffle buffers run on the row indices (their order does not depend on the
 rows) and each worker task builds one whole batch; an operation with a ``batch`` method
 (``op.batch(stacked array) -> stacked array``, the same values as one row at a time) is then called
-once per batch. ``shuffle``/``batch``/``repeat``/``zip`` otherwise run in the calling process.
-Up to ``config.get_prefetch_size()`` rows per worker are computed ahead. Random operations get a
-distinct stream per worker. A worker that raises surfaces as a ``RuntimeError`` in the caller,
-naming the operation, the columns and the original error.
+once per batch, and the rows of a column's last ``map`` are written straight into the batch.
+``shuffle``/``batch``/``repeat``/``zip`` otherwise run in the calling process.
+Up to ``config.get_prefetch_size()`` rows per worker (at least 2 tasks) are computed ahead; under
+a ``repeat`` the next epoch's tasks are queued behind the current ones, so the workers run on
+into it (``Model.train`` over a repeated dataset never meets an empty pipeline at an epoch end).
+Columns of 1 MB or more come back in shared-memory blocks that each worker reuses once the caller
+has dropped every array (and view) of a batch. Random operations get a distinct stream per worker.
+A worker that raises surfaces as a ``RuntimeError`` in the caller, naming the operation, the
+columns and the original error.
+
+Within one ``map``, consecutive per-pixel operations (``Rescale``, ``Normalize``, ``TypeCast``; after
+a bilinear/nearest ``Resize``; before ``HWC2CHW``) run fused on uint8 images: one table lookup per
+value, one channel plane at a time (``engine/_fuse.py``); the results are the same bits as
+running them one by one, and anything else runs them one by one.
 
 Size semantics are MindSpore 0.1's (``train.Model`` relies on them): ``get_dataset_size()`` is
 the number of rows (batches after ``batch``) of ONE epoch, before ``repeat``;
@@ -609,25 +619,58 @@ class _ChainRunner(_PooledRunner):
             yield from res.rows()
 
 
+class _EpochTasks:
+    """The tasks of one epoch, made as the workers need them (ordering rows through shuffle buffers
+    costs Python time per row: spread over the epoch instead of paid at its start)."""
+
+    def __init__(self, tasks, n):
+        self._it = iter(tasks)
+        self.made = []
+        self.n = n
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, k):
+        while len(self.made) <= k:
+            self.made.append(next(self._it))
+        return self.made[k]
+
+    def __iter__(self):
+        return (self[k] for k in range(self.n))
+
+
 class _TaskQueue(torch.utils.data.Sampler):
     """The tasks the workers have yet to start, across epochs (the DataLoader's sampler)."""
 
     def __init__(self):
         super().__init__()
-        self.items = collections.deque()
+        self.epochs = collections.deque()  # [tasks, next position]
         self.pulled = 0
+
+    def add(self, tasks):
+        self.epochs.append([tasks, 0])
+
+    def clear(self):
+        self.epochs.clear()
 
     def __iter__(self):
         return self
 
     def __next__(self):
-        if not self.items:
+        epochs = self.epochs
+        while epochs and epochs[0][1] >= len(epochs[0][0]):
+            epochs.popleft()
+        if not epochs:
             raise StopIteration
+        front = epochs[0]
+        task = front[0][front[1]]
+        front[1] += 1
         self.pulled += 1
-        return self.items.popleft()
+        return task
 
     def __len__(self):
-        return len(self.items)
+        return sum(len(t) - k for t, k in self.epochs)
 
 
 class _WorkerPool:
@@ -651,15 +694,15 @@ class _WorkerPool:
     def submit(self, eid, tasks):
         """Queue the tasks of epoch ``eid`` behind those already queued."""
         self.epochs.append((eid, tasks))
-        self.queue.items.extend(tasks)
+        self.queue.add(tasks)
 
     def _drop_front(self):
         """Forget the oldest queued epoch (left unfinished): requeue the others from their start;
         what is in flight is drained when the workers next restart."""
         self.epochs.popleft()
-        self.queue.items.clear()
+        self.queue.clear()
         for _, tasks in self.epochs:
-            self.queue.items.extend(tasks)
+            self.queue.add(tasks)
         self.it = None
 
     def results(self, eid):
@@ -1006,11 +1049,11 @@ class _FusedBatchRunner(_PooledRunner):
         order = iter(idx)
         for size, seq in self.shuffles:
             order = _buffer_shuffle(order, size, _new_rng(seq))
-        order = list(order)
         bs = self.node.batch_size
-        stop = len(order) - len(order) % bs if self.node.drop_remainder else len(order)
-        batches = [order[k:k + bs] for k in range(0, stop, bs)]
-        return _Plan(rng, batches, chain.workers <= 1 or len(order) < WORKER_MIN_ROWS)
+        drop = self.node.drop_remainder
+        n = len(idx) // bs if drop else -(-len(idx) // bs)
+        return _Plan(rng, _EpochTasks(_batches_of(order, bs, drop), n),
+                     chain.workers <= 1 or len(idx) < WORKER_MIN_ROWS)
 
     def _task(self, key):
         return _BatchTask(self.chain.fn, self.names, key)
@@ -1026,6 +1069,17 @@ class _FusedBatchRunner(_PooledRunner):
             if isinstance(res, _WorkerError):
                 raise RuntimeError(res.message)
             yield tuple(_delivered(c) for c in res)
+
+
+def _batches_of(order, bs, drop):
+    batch = []
+    for i in order:
+        batch.append(i)
+        if len(batch) == bs:
+            yield batch
+            batch = []
+    if batch and not drop:
+        yield batch
 
 
 def _fusable(batch_node):
