@@ -197,3 +197,17 @@ def test_RandomHorizontalFlip_RandomVerticalFlip_any_dtype_and_layout(dtype):
             np.testing.assert_array_equal(out, np.flip(img, axis))
     strided = np.arange(8 * 8 * 3, dtype=np.uint8).reshape(8, 8, 3)[::2]
     np.testing.assert_array_equal(V.RandomHorizontalFlip(1.0)(strided), strided[:, ::-1])
+
+
+def test_DatasetHelper_epochs_of_a_repeated_pipeline_run_on_in_the_workers(monkeypatch, reference):
+    from msnn.train import DatasetHelper  # pylint: disable=import-outside-toplevel
+    monkeypatch.setattr(de, "WORKER_MIN_ROWS", 1)
+    helper = DatasetHelper(resnet_pipeline(2, size=(64, 64), count=3), dataset_sink_mode=False)
+    for _ in range(3):  # Model.train's epochs: one pass each, one iterator for the three
+        rows = list(helper)
+        assert len(rows) == len(reference)
+        for row, ref in zip(rows, reference):
+            np.testing.assert_array_equal(row[0].numpy(), ref[0])
+            assert row[1].dtype == msnn.int32
+    runner = helper.iter.iter._runner.child  # pylint: disable=protected-access
+    assert runner.pool.restarts == 1

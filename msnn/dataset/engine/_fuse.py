@@ -33,6 +33,11 @@ class SubOpError(Exception):
         self.error = error
 
 
+def _is_array(x):
+    """A plain numpy array (a subclass may change what the operations do with it)."""
+    return type(x) is np.ndarray  # pylint: disable=unidiomatic-typecheck
+
+
 def _flag(op, name):
     return getattr(type(op), name, False) is True
 
@@ -99,7 +104,7 @@ class FusedPointwise:
             x = probe
             for op in self._point_ops:
                 x = op(x)
-            if type(x) is np.ndarray and x.shape == probe.shape and x.dtype.kind in "biuf":  # pylint: disable=unidiomatic-typecheck
+            if _is_array(x) and x.shape == probe.shape and x.dtype.kind in "biuf":
                 table = np.ascontiguousarray(x[0].T)
         except Exception:  # pylint: disable=broad-except
             table = None  # such images go through the original ops, which raise their own error
@@ -108,7 +113,7 @@ class FusedPointwise:
 
     def _plan(self, img):
         """(table, (out h, out w)) when ``img`` takes the fast path, else None."""
-        if type(img) is not np.ndarray or img.dtype != np.uint8 or img.ndim != 3 or not img.size:  # pylint: disable=unidiomatic-typecheck
+        if not _is_array(img) or img.dtype != np.uint8 or img.ndim != 3 or not img.size:
             return None
         c = img.shape[2]
         if self.chw and c not in (1, 3, 4):  # HWC2CHW's own layout check is shape dependent
@@ -199,8 +204,8 @@ class FusedPointwise:
             except Exception as err:
                 raise SubOpError(self.resize, err) from err
             ops = ops[1:]
-        if type(x) is np.ndarray and x.dtype == np.uint8 and x.ndim == 4 and x.size \
-                and (not self.chw or x.shape[3] in (1, 3, 4)):  # pylint: disable=unidiomatic-typecheck
+        if _is_array(x) and x.dtype == np.uint8 and x.ndim == 4 and x.size \
+                and (not self.chw or x.shape[3] in (1, 3, 4)):
             table = self._table(x.shape[3])
             if table is not None:
                 cv2 = _cv2()
