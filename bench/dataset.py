@@ -11,7 +11,9 @@ msnn runs that many worker processes; MindSpore runs that many threads per node 
 cores in all), so compare the CPU time per image as well as images/s.
 
 The files come from ``tools/make_dataset_files.py --full --repeat 42`` (60396 MNIST-format
-training images, 2x30198 CIFAR records); the bench writes them to --data when missing.
+training images, 2x30198 CIFAR records); the bench writes them to --data when missing. MindSpore
+reads the first 10000 records of each CIFAR file (20000 images per epoch), msnn all of them: the
+figures are rates, each over that implementation's whole epochs.
 
 Three implementations of the same pipeline, each timed over whole epochs, in this process:
   msnn   -- msnn.dataset with the transforms of msnn.dataset.transforms;
