@@ -211,3 +211,24 @@ def test_DatasetHelper_epochs_of_a_repeated_pipeline_run_on_in_the_workers(monke
             assert row[1].dtype == msnn.int32
     runner = helper.iter.iter._runner.child  # pylint: disable=protected-access
     assert runner.pool.restarts == 1
+
+
+def test_Normalize_Rescale_float_input_blockwise_equals_one_float64_pass():
+    from msnn.dataset.transforms.vision import _cv  # pylint: disable=import-outside-toplevel
+
+    def one_pass(img, a, b):
+        out = img.astype(np.float64)
+        out *= a
+        out += b
+        return out.astype(np.float32)
+
+    rng = np.random.default_rng(11)
+    alpha, beta = _cv.normalize_coefficients(MEAN, STD)
+    for shape in [(224, 224, 3), (3, 60000, 3), (5, 7, 3)]:
+        for dtype in (np.float32, np.float64, np.int32, np.float16):
+            img = (rng.standard_normal(shape) * 300).astype(dtype)
+            np.testing.assert_array_equal(V.Normalize(MEAN, STD)(img), one_pass(img, alpha, beta))
+            a, b = np.float64(np.float32(1 / 0.3081)), np.float64(np.float32(-0.1307 / 0.3081))
+            np.testing.assert_array_equal(V.Rescale(1 / 0.3081, -0.1307 / 0.3081)(img), one_pass(img, a, b))
+    strided = rng.standard_normal((9, 12, 3)).astype(np.float32)[:, ::2]
+    np.testing.assert_array_equal(V.Normalize(MEAN, STD)(strided), one_pass(strided, alpha, beta))

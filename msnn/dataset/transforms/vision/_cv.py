@@ -93,12 +93,43 @@ def convert_scale(img, alpha, beta, lut=None):
     rounding (OpenCV fuses the multiply-add). ``lut``: the 256 results for uint8 input."""
     if lut is not None and img.dtype == np.uint8:
         return lookup(img, lut)
-    a = np.float64(np.float32(alpha))
-    b = np.float64(np.float32(beta))
-    out = img.astype(np.float64)
-    out *= a
-    out += b
-    return out.astype(np.float32)
+    return affine_f32(img, np.float64(np.float32(alpha)), np.float64(np.float32(beta)))
+
+
+_BLOCK = 3 << 13  # elements per float64 block of affine_f32 (192 KB: stays in cache; a multiple of 1, 2, 3, 4)
+
+
+def affine_f32(img, alpha, beta):
+    """``float32(float64(x) * alpha + beta)`` elementwise, ``alpha``/``beta`` float64 scalars or one
+    value per channel (the last axis); computed in cache-sized float64 blocks (the same values as
+    one pass over a float64 copy, without its memory traffic)."""
+    out = np.empty(img.shape, np.float32)
+    n = img.size
+    if n == 0:
+        return out
+    src = np.ascontiguousarray(img).reshape(-1)
+    dst = out.reshape(-1)
+    per_channel = np.ndim(alpha) > 0
+    if per_channel:
+        c = img.shape[-1]
+        block = _BLOCK - _BLOCK % c if _BLOCK >= c else c
+        a = np.tile(np.asarray(alpha, np.float64), block // c)
+        b = np.tile(np.asarray(beta, np.float64), block // c)
+    else:
+        block, a, b = _BLOCK, alpha, beta
+    buf = np.empty(min(block, n), np.float64)
+    for start in range(0, n, block):
+        m = min(block, n - start)
+        t = buf[:m]
+        np.copyto(t, src[start:start + m], casting="unsafe")
+        if per_channel:
+            np.multiply(t, a[:m], out=t)
+            np.add(t, b[:m], out=t)
+        else:
+            t *= a
+            t += b
+        np.copyto(dst[start:start + m], t, casting="unsafe")
+    return out
 
 
 def convert_scale_lut(alpha, beta):
@@ -138,10 +169,7 @@ def normalize_lut(alpha, beta):
 def normalize(img, alpha, beta, lut=None):
     if lut is not None and img.dtype == np.uint8 and img.size:
         return lookup_channels(img, lut)
-    out = img.astype(np.float64)
-    out *= alpha
-    out += beta
-    return out.astype(np.float32)
+    return affine_f32(img, alpha, beta)
 
 
 def adjust_brightness(img, alpha):
