@@ -232,3 +232,62 @@ def test_Normalize_Rescale_float_input_blockwise_equals_one_float64_pass():
             np.testing.assert_array_equal(V.Rescale(1 / 0.3081, -0.1307 / 0.3081)(img), one_pass(img, a, b))
     strided = rng.standard_normal((9, 12, 3)).astype(np.float32)[:, ::2]
     np.testing.assert_array_equal(V.Normalize(MEAN, STD)(strided), one_pass(strided, alpha, beta))
+
+
+MNIST = os.path.join(DATA, "mnist", "train")
+
+
+def lenet_pipeline(extra=()):
+    """The LeNet example's image maps, one map per operation."""
+    d = ds.MnistDataset(MNIST, shuffle=False)
+    d = d.map(input_columns="label", operations=T.TypeCast(msnn.int32))
+    for op in [V.Resize((32, 32)), V.Rescale(1.0 / 255.0, 0.0), *extra, V.Rescale(1 / 0.3081, -1 * 0.1307 / 0.3081),
+               V.HWC2CHW()]:
+        d = d.map(input_columns="image", operations=op)
+    return d.batch(8)
+
+
+def test_MapDataset_consecutive_maps_of_a_column_merge_and_fuse(monkeypatch):
+    merged = list(lenet_pipeline())
+    it = lenet_pipeline().create_tuple_iterator()
+    steps = it._runner.chain.fn.steps  # pylint: disable=protected-access
+    assert len(steps) == 2 and [type(op) for op in steps[1].ops] == [FusedPointwise]
+    assert steps[1].ops[0].__name__ == "Resize+Rescale+Rescale+HWC2CHW"
+    monkeypatch.setattr(de, "_merge_maps", lambda steps: steps)
+    monkeypatch.setattr(de, "fuse", lambda ops: ops)
+    plain = list(lenet_pipeline())
+    assert len(merged) == len(plain) > 1
+    for a, b in zip(merged, plain):
+        assert a[0].dtype == b[0].dtype and a[0].shape == b[0].shape == (8, 1, 32, 32)
+        np.testing.assert_array_equal(a[0], b[0])
+        np.testing.assert_array_equal(a[1], b[1])
+
+
+def test_MapDataset_merged_maps_keep_each_maps_result_rules(monkeypatch):
+    import torch  # pylint: disable=import-outside-toplevel
+
+    def to_torch(x):
+        return torch.from_numpy(x)
+
+    def needs_numpy(x):
+        assert type(x) is np.ndarray  # pylint: disable=unidiomatic-typecheck
+        return x
+
+    def two(x):
+        return x, x
+
+    def messages():
+        out = []
+        for extra in ([to_torch, needs_numpy], [two]):
+            with pytest.raises(RuntimeError) as info:
+                for _ in lenet_pipeline(extra):
+                    if not extra[-1] is two:
+                        raise RuntimeError("no error")
+            out.append(str(info.value))
+        return out
+
+    merged = messages()
+    monkeypatch.setattr(de, "_merge_maps", lambda steps: steps)
+    assert merged == messages()
+    assert merged[0] == "no error"  # a torch tensor became a numpy array between the maps
+    assert "the operations returned 2 columns but 1 output column name is given" in merged[1]

@@ -53,9 +53,10 @@ def fuse(ops):
         head = _flag(ops[k], "_plane_resize")
         start = k + 1 if head else k
         j = start
+        run = 0  # elementwise operations, not counting pass-throughs
         while j < n and _flag(ops[j], "_elementwise"):
+            run += not _flag(ops[j], "_passthrough")
             j += 1
-        run = j - start
         chw = run > 0 and j < n and _flag(ops[j], "_hwc_to_chw")
         if run >= 2 or (run >= 1 and (chw or head)):
             end = j + 1 if chw else j
@@ -83,7 +84,7 @@ class FusedPointwise:
         self._point_ops = self.ops[(1 if resize else 0):(-1 if self.chw else None)]
         self._tables = {}  # channels -> <C,256> table, or None when the ops refuse such images
         self._scratch = {}  # (h, w) -> a uint8 plane for the resized channel
-        self.__name__ = "+".join(type(op).__name__ for op in self.ops)
+        self.__name__ = "+".join(type(op).__name__ for op in self.ops if not _flag(op, "_passthrough"))
         if all(callable(getattr(op, "batch", None)) for op in self.ops):
             self.batch = self._batch
 
@@ -144,7 +145,8 @@ class FusedPointwise:
     def _shape(self, hw, c):
         return (c,) + tuple(hw) if self.chw else tuple(hw) + (c,)
 
-    def __call__(self, img):
+    def __call__(self, *args):
+        img = args[0] if len(args) == 1 else args  # several arguments: the operations as they are
         plan = self._plan(img)
         if plan is None:
             return self._sequential(img)
@@ -211,7 +213,9 @@ class FusedPointwise:
                 cv2 = _cv2()
                 n, h, w, c = x.shape
                 out = np.empty((n, c, h, w) if self.chw else (n, h, w, c), table.dtype)
-                if self.chw:
+                if self.chw and c == 1:  # <N,1,H,W>: the N planes at once
+                    _lut_plane(np.ascontiguousarray(x).reshape(n * h, w), table[0], out.reshape(n * h, w), cv2)
+                elif self.chw:
                     for k in range(n):
                         _lookup(x[k], table, out[k], True, cv2)
                 else:

@@ -139,7 +139,57 @@ def _op_failed(where, op, err):
     inside a fused run is reported by its own name."""
     if isinstance(err, SubOpError):
         op, err = err.op, err.error
+    if isinstance(err, _MapResultError):  # a merged map's own check: its message as the map gave it
+        return err.error, None
     return RuntimeError(f"{where}: the operation {_op_name(op)} failed: {type(err).__name__}: {err}"), err
+
+
+class _MapResultError(Exception):
+    """Raised by :class:`_OneColumn`: the map's own error, to surface as it is."""
+
+    def __init__(self, error):
+        super().__init__(str(error))
+        self.error = error
+
+
+class _OneColumn:
+    """Between two merged one-column maps: what the first map made of its operations' result (its
+    single output array; an array passes through as it is). Elementwise for the fusion, which
+    does not count it."""
+
+    _elementwise = True
+    _passthrough = True
+
+    def __init__(self, where, op):
+        self.where = where
+        self.op = op
+        self.__name__ = _op_name(op)
+
+    def __call__(self, *v):
+        if len(v) == 1 and type(v[0]) is np.ndarray:  # pylint: disable=unidiomatic-typecheck
+            return v[0]
+        try:
+            return _one_output(v[0] if len(v) == 1 else v, self.op, self.where)
+        except RuntimeError as err:
+            raise _MapResultError(err) from None
+
+    def batch(self, col):
+        return col
+
+
+def _merge_maps(steps):
+    """Consecutive one-column maps of the same column as one step (so that their operations fuse);
+    the first map's result is still made into its one output column in between."""
+    out = []
+    for step in steps:
+        prev = out[-1] if out else None
+        if type(step) is _MapStep1 and type(prev) is _MapStep1 and prev.in_idx == step.in_idx \
+                and prev.in_cols == step.in_cols and prev.raw_ops and step.raw_ops:  # pylint: disable=unidiomatic-typecheck
+            ops = prev.raw_ops + [_OneColumn(prev.where, prev.raw_ops[-1])] + step.raw_ops
+            out[-1] = _MapStep1(ops, step.in_idx, step.in_cols, 1, True, None, None)
+        else:
+            out.append(step)
+    return out
 
 
 def _apply(ops, v, where):
@@ -170,6 +220,7 @@ class _MapStep:
     Runs of per-pixel operations are fused (``transforms._fuse``): same results, one table lookup."""
 
     def __init__(self, ops, in_idx, in_cols, n_out, replace, keep, proj):
+        self.raw_ops = list(ops)
         self.ops = fuse(ops)
         self.in_idx = in_idx
         self.in_cols = in_cols
@@ -588,7 +639,7 @@ class _ChainRunner(_PooledRunner):
                 steps.append(step)
             workers.append(n.num_parallel_workers)
         self.names = names
-        self.fn = _RowFn(node, steps)
+        self.fn = _RowFn(node, _merge_maps(steps))
         self.workers = max(_workers(w) for w in workers)
         self.rows_per_task = CHUNK_ROWS
         self.seq = run.child()
