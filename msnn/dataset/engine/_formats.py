@@ -3,6 +3,7 @@
 Every reader raises ``RuntimeError`` (the type MindSpore 0.1's C++ readers surfaced) whose message
 names the dataset class, the file and the problem.
 """
+import bisect
 import os
 import struct
 
@@ -11,7 +12,7 @@ import numpy as np
 from ..._tfrecord import crc32c, masked_crc32c, frame
 
 __all__ = [
-    "mnist_files", "read_mnist", "count_mnist", "cifar_files", "read_cifar", "count_cifar",
+    "mnist_files", "read_mnist", "count_mnist", "cifar_files", "read_cifar", "CifarRecords", "count_cifar",
     "crc32c", "masked_crc32c", "tfrecord_offsets", "read_tfrecord", "parse_example",
     "encode_example", "write_tfrecord", "image_folder_list",
 ]
@@ -141,16 +142,42 @@ def count_cifar(cls_name, directory, cifar100):
 def read_cifar(cls_name, directory, cifar100):
     """Images (N, 32, 32, 3) uint8 HWC and labels: (N,) uint32 for CIFAR-10; coarse and fine (N,)
     uint32 for CIFAR-100. Records are 1 (or 2) label bytes then 3072 bytes CHW."""
-    record = _cifar_record(cifar100)
-    blocks = []
-    for path in cifar_files(cls_name, directory):
-        n = _cifar_rows(cls_name, path, cifar100)
-        blocks.append(np.fromfile(path, dtype=np.uint8).reshape(n, record))
-    raw = np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
-    nlab = record - CIFAR_IMAGE
-    images = np.ascontiguousarray(raw[:, nlab:].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1))
-    labels = [np.ascontiguousarray(raw[:, i]).astype(np.uint32) for i in range(nlab)]
-    return images, labels
+    records = CifarRecords(cls_name, directory, cifar100)
+    raw = np.concatenate(records.blocks) if len(records.blocks) > 1 else records.blocks[0]
+    images = np.ascontiguousarray(raw[:, records.nlab:].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1))
+    return images, records.labels()
+
+
+class CifarRecords:
+    """The records of the CIFAR binary files of ``directory``, read as they are (one array per
+    file); each row is converted to HWC when it is read, so opening costs only the file reads."""
+
+    def __init__(self, cls_name, directory, cifar100):
+        record = _cifar_record(cifar100)
+        self.nlab = record - CIFAR_IMAGE
+        self.blocks = []
+        self.starts = []
+        total = 0
+        for path in cifar_files(cls_name, directory):
+            n = _cifar_rows(cls_name, path, cifar100)
+            self.blocks.append(np.fromfile(path, dtype=np.uint8).reshape(n, record))
+            self.starts.append(total)
+            total += n
+        self.rows = total
+
+    def __len__(self):
+        return self.rows
+
+    def row(self, i):
+        """(image <32,32,3> uint8 HWC, label arrays () uint32...) of record ``i``."""
+        k = bisect.bisect_right(self.starts, i) - 1
+        rec = self.blocks[k][i - self.starts[k]]
+        image = np.ascontiguousarray(rec[self.nlab:].reshape(3, 32, 32).transpose(1, 2, 0))
+        return (image,) + tuple(np.array(rec[j], np.uint32) for j in range(self.nlab))
+
+    def labels(self):
+        """One (N,) uint32 array per label byte (CIFAR-10: 1; CIFAR-100: coarse, fine)."""
+        return [np.concatenate([b[:, j] for b in self.blocks]).astype(np.uint32) for j in range(self.nlab)]
 
 
 # ---------------------------------------------------------------- TFRecord

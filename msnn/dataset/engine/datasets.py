@@ -1617,16 +1617,15 @@ class _CifarBase(_SampledSource):
 
     def _prepare(self):
         if self._data is None:
-            self._data = F.read_cifar(self._cls, self.dataset_dir, self._cifar100)
-            self._rows = len(self._data[0])
+            self._data = F.CifarRecords(self._cls, self.dataset_dir, self._cifar100)
+            self._rows = len(self._data)
 
     def _labels(self):
         self._prepare()
-        return self._data[1][0]
+        return self._data.labels()[0]
 
     def _read(self, i):
-        images, labels = self._data
-        return (images[i].copy(),) + tuple(np.array(lab[i]) for lab in labels)
+        return self._data.row(i)
 
 
 _CIFAR_DEV = ("Files may hold any whole number of records (0.1 required exactly 10000 per CIFAR-10 file and "
