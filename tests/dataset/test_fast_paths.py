@@ -291,3 +291,18 @@ def test_MapDataset_merged_maps_keep_each_maps_result_rules(monkeypatch):
     assert merged == messages()
     assert merged[0] == "no error"  # a torch tensor became a numpy array between the maps
     assert "the operations returned 2 columns but 1 output column name is given" in merged[1]
+
+
+def test_BatchDataset_an_epoch_left_open_does_not_disturb_the_next_ones(monkeypatch, reference):
+    monkeypatch.setattr(de, "WORKER_MIN_ROWS", 1)
+    runner = resnet_pipeline(2, size=(64, 64), count=3)._open(de._Run())  # pylint: disable=protected-access
+    fused = runner.child
+    first = fused.epoch()
+    next(first)  # started, then left open (as a zip leaves its longer side) ...
+    second = list(fused.epoch())
+    first.close()  # ... and closed only now
+    third = list(fused.epoch())
+    for rows in (second, third):
+        assert len(rows) == len(reference)
+        for row, ref in zip(rows, reference):
+            np.testing.assert_array_equal(row[0], ref[0])

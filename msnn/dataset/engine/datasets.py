@@ -776,11 +776,12 @@ class _WorkerPool:
                 self.received += 1
                 done += 1
                 yield res
-        finally:
-            if done == n:
-                self.epochs.popleft()
-            else:
-                self._drop_front()
+        finally:  # (a generator left unfinished may be closed late: only its own epoch is touched)
+            if self.epochs and self.epochs[0][0] == eid:
+                if done == n:
+                    self.epochs.popleft()
+                else:
+                    self._drop_front()
 
 
 # Workers are forked: map operations (lambdas included) need no pickling.
