@@ -10,6 +10,7 @@ import struct
 import numpy as np
 
 from ..._tfrecord import crc32c, masked_crc32c, frame
+from ._fuse import _cv2
 
 __all__ = [
     "mnist_files", "read_mnist", "count_mnist", "cifar_files", "read_cifar", "CifarRecords", "count_cifar",
@@ -164,20 +165,27 @@ class CifarRecords:
             self.starts.append(total)
             total += n
         self.rows = total
+        # per file: the images as an <n,32,32,3> view of the records, the labels as uint32
+        self._images = [b[:, self.nlab:].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1) for b in self.blocks]
+        self._labels = [[b[:, j].astype(np.uint32) for j in range(self.nlab)] for b in self.blocks]
 
     def __len__(self):
         return self.rows
 
     def row(self, i):
         """(image <32,32,3> uint8 HWC, label arrays () uint32...) of record ``i``."""
-        k = bisect.bisect_right(self.starts, i) - 1
-        rec = self.blocks[k][i - self.starts[k]]
-        image = np.ascontiguousarray(rec[self.nlab:].reshape(3, 32, 32).transpose(1, 2, 0))
-        return (image,) + tuple(np.array(rec[j], np.uint32) for j in range(self.nlab))
+        k = 0 if len(self.starts) == 1 else bisect.bisect_right(self.starts, i) - 1
+        j = i - self.starts[k]
+        cv2 = _cv2()
+        if cv2 is not None:  # interleaving the 3 planes: cv2.merge is twice numpy's strided copy
+            image = cv2.merge(list(self.blocks[k][j, self.nlab:].reshape(3, 32, 32)))
+        else:
+            image = self._images[k][j].copy()
+        return (image,) + tuple(np.array(lab[j]) for lab in self._labels[k])
 
     def labels(self):
         """One (N,) uint32 array per label byte (CIFAR-10: 1; CIFAR-100: coarse, fine)."""
-        return [np.concatenate([b[:, j] for b in self.blocks]).astype(np.uint32) for j in range(self.nlab)]
+        return [np.concatenate([labs[j] for labs in self._labels]) for j in range(self.nlab)]
 
 
 # ---------------------------------------------------------------- TFRecord
