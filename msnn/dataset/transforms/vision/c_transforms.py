@@ -271,7 +271,7 @@ class _RandomFlip(_ImageOp):
         return img
 
 
-@ms_api(_P + "RandomHorizontalFlip", torch="numpy flip (cv::flip in 0.1)", deviations=(_RNG,))
+@ms_api(_P + "RandomHorizontalFlip", torch=_CV + " (cv2.flip)", deviations=(_RNG,))
 class RandomHorizontalFlip(_RandomFlip):
     """Flip the image left-right with probability ``prob``.
 
@@ -287,7 +287,7 @@ class RandomHorizontalFlip(_RandomFlip):
     _axis = 1
 
 
-@ms_api(_P + "RandomVerticalFlip", torch="numpy flip (cv::flip in 0.1)", deviations=(_RNG,))
+@ms_api(_P + "RandomVerticalFlip", torch=_CV + " (cv2.flip)", deviations=(_RNG,))
 class RandomVerticalFlip(_RandomFlip):
     """Flip the image top-bottom with probability ``prob``.
 
@@ -579,7 +579,7 @@ class RandomRotation(_ImageOp):
         return self._cv_call(_cv.rotate, img, cx, cy, degree, self.resample, self.expand, self._fill)
 
 
-@ms_api(_P + "Rescale", torch="numpy multiply-add (cv::Mat::convertTo in 0.1)")
+@ms_api(_P + "Rescale", torch="cv2.LUT on uint8, else numpy multiply-add (cv::Mat::convertTo in 0.1)")
 class Rescale(_ImageOp):
     """``x * rescale + shift``, output float32.
 
