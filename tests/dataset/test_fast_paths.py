@@ -306,3 +306,33 @@ def test_BatchDataset_an_epoch_left_open_does_not_disturb_the_next_ones(monkeypa
         assert len(rows) == len(reference)
         for row, ref in zip(rows, reference):
             np.testing.assert_array_equal(row[0], ref[0])
+
+
+@pytest.mark.parametrize("order", ["shuffle_repeat_batch", "repeat_shuffle_batch", "repeat_batch_repeat"])
+def test_BatchDataset_fused_through_repeat_and_shuffle_gives_the_unfused_rows(monkeypatch, order):
+    # AlexNet's map -> shuffle -> repeat -> batch and VGG16's map -> repeat -> shuffle -> batch
+    monkeypatch.setattr(de, "WORKER_MIN_ROWS", 1)
+
+    def pipe():
+        d = ds.MnistDataset(MNIST, num_parallel_workers=2).map(
+            input_columns="image", operations=lambda x: x[::2, ::2].astype(np.float32), num_parallel_workers=2)
+        if order == "shuffle_repeat_batch":
+            return d.shuffle(7).repeat(2).batch(5, drop_remainder=True).repeat(2)
+        if order == "repeat_shuffle_batch":
+            return d.repeat(3).shuffle(10).batch(7)
+        return d.repeat(2).batch(6, drop_remainder=False).repeat(2)
+
+    ds.config.set_seed(9)
+    try:
+        it = pipe().create_tuple_iterator()
+        fused = list(it)
+        top = it._runner  # pylint: disable=protected-access
+        assert isinstance(getattr(top, "child", top), de._FusedBatchRunner)  # pylint: disable=protected-access
+        monkeypatch.setattr(de, "_fusable", lambda node: None)
+        plain = list(pipe())
+    finally:
+        ds.config.set_seed(5489)
+    assert len(fused) == len(plain) > 4
+    for a, b in zip(fused, plain):
+        np.testing.assert_array_equal(a[0], b[0])
+        np.testing.assert_array_equal(a[1], b[1])

@@ -10,8 +10,8 @@ random-access source (the source, then any ``map``/``project``/``rename``) runs 
 when the pipeline asks for more than one parallel worker; small epochs (under 512 rows) run in the
 calling process. Tasks come back in order, so a seed gives the same rows whatever the number of
 workers. When a ``batch`` (int size, no per_batch_map) sits on that part, possibly through
-``shuffle`` nodes, the shuffle buffers run on the row indices (their order does not depend on the
-rows) and each worker task builds one whole batch; an operation with a ``batch`` method
+``shuffle`` nodes and finite ``repeat`` nodes, the shuffle buffers and repeats run on the row
+indices (the order does not depend on the rows) and each worker task builds one whole batch; an operation with a ``batch`` method
 (``op.batch(stacked array) -> stacked array``, the same values as one row at a time) is then called
 once per batch, and the rows of a column's last ``map`` are written straight into the batch.
 ``shuffle``/``batch``/``repeat``/``zip`` otherwise run in the calling process.
@@ -672,15 +672,25 @@ class _ChainRunner(_PooledRunner):
 
 class _EpochTasks:
     """The tasks of one epoch, made as the workers need them (ordering rows through shuffle buffers
-    costs Python time per row: spread over the epoch instead of paid at its start)."""
+    costs Python time per row: spread over the epoch instead of paid at its start). ``n``: how
+    many, when known in advance."""
 
-    def __init__(self, tasks, n):
+    def __init__(self, tasks, n=None):
         self._it = iter(tasks)
         self.made = []
         self.n = n
 
-    def __len__(self):
-        return self.n
+    def has(self, k):
+        """Whether the epoch has a task ``k`` (made now if need be)."""
+        if self.n is not None:
+            return k < self.n
+        while len(self.made) <= k:
+            try:
+                self.made.append(next(self._it))
+            except StopIteration:
+                self.n = len(self.made)
+                return False
+        return True
 
     def __getitem__(self, k):
         while len(self.made) <= k:
@@ -688,7 +698,10 @@ class _EpochTasks:
         return self.made[k]
 
     def __iter__(self):
-        return (self[k] for k in range(self.n))
+        k = 0
+        while self.has(k):
+            yield self[k]
+            k += 1
 
 
 class _TaskQueue(torch.utils.data.Sampler):
@@ -710,7 +723,7 @@ class _TaskQueue(torch.utils.data.Sampler):
 
     def __next__(self):
         epochs = self.epochs
-        while epochs and epochs[0][1] >= len(epochs[0][0]):
+        while epochs and not _has_task(epochs[0][0], epochs[0][1]):
             epochs.popleft()
         if not epochs:
             raise StopIteration
@@ -720,8 +733,12 @@ class _TaskQueue(torch.utils.data.Sampler):
         self.pulled += 1
         return task
 
-    def __len__(self):
-        return sum(len(t) - k for t, k in self.epochs)
+    def __len__(self):  # pragma: no cover - the DataLoader does not ask
+        return sum(len(t) - k for t, k in self.epochs if not isinstance(t, _EpochTasks))
+
+
+def _has_task(tasks, k):
+    return tasks.has(k) if isinstance(tasks, _EpochTasks) else k < len(tasks)
 
 
 class _WorkerPool:
@@ -762,10 +779,10 @@ class _WorkerPool:
             self._drop_front()
         if not self.epochs or self.epochs[0][0] != eid:  # pragma: no cover - a runner bug
             raise RuntimeError(f"dataset workers: epoch {eid} was not queued.")
-        n = len(self.epochs[0][1])
+        tasks = self.epochs[0][1]
         done = 0
         try:
-            while done < n:
+            while _has_task(tasks, done):
                 if self.it is None or self.queue.pulled == self.received:
                     # nothing in flight: (re)start the workers' loop, which drains stale results
                     pulled = self.queue.pulled
@@ -778,7 +795,7 @@ class _WorkerPool:
                 yield res
         finally:  # (a generator left unfinished may be closed late: only its own epoch is touched)
             if self.epochs and self.epochs[0][0] == eid:
-                if done == n:
+                if not _has_task(tasks, done):
                     self.epochs.popleft()
                 else:
                     self._drop_front()
@@ -1080,31 +1097,57 @@ class _BatchTask(torch.utils.data.Dataset):
 
 
 class _FusedBatchRunner(_PooledRunner):
-    """chain -> shuffle* -> batch with an int batch size: the shuffle buffers run on the row indices
-    (their order does not depend on the rows), and each worker task builds one whole batch, so
-    the caller only receives finished batches. Same rows, same order as the unfused runners."""
+    """chain -> (shuffle | repeat)* -> batch with an int batch size: shuffle buffers and repeats run
+    on the row indices (neither depends on the rows), and each worker task builds one whole batch,
+    so the caller only receives finished batches. Same rows, same order as the unfused runners."""
 
-    def __init__(self, node, shuffles, chain_top, run):
+    def __init__(self, node, between, chain_top, run):
         self.chain = _ChainRunner(chain_top, run)
-        self.shuffles = [(sh.buffer_size, run.child()) for sh in reversed(shuffles)]
+        # the nodes between batch and chain, top first; seeds drawn bottom-up as the unfused runners do
+        seqs = {id(n): run.child() for n in reversed(between) if isinstance(n, ShuffleDataset)}
+        self.between = [("shuffle", n.buffer_size, seqs[id(n)]) if isinstance(n, ShuffleDataset)
+                        else ("repeat", n.count, None) for n in between]
         self.names = self.chain.names
         self.node = node
         self.workers = self.chain.workers
         self.rows_per_task = node.batch_size
         self._init_plans()
 
+    def _chain_order(self, draws):
+        """One epoch of the chain's row indices, from the next of its generators drawn ahead."""
+        rng, idx = draws[None].popleft()
+        if idx is None:
+            idx = self.chain.source._epoch_indices(rng)  # pylint: disable=protected-access
+        return iter(idx)
+
+    def _order(self, level, draws):
+        if level == len(self.between):
+            return self._chain_order(draws)
+        kind, arg, _ = self.between[level]
+        if kind == "shuffle":
+            return _buffer_shuffle(self._order(level + 1, draws), arg, draws[level].popleft())
+        return (i for _ in range(arg) for i in self._order(level + 1, draws))
+
     def _plan(self):
+        """The epoch's batches, made lazily; every random generator they use is drawn now, in the
+        order the unfused runners draw them (the next epoch may be planned before this one is made)."""
         chain = self.chain
-        rng = _new_rng(chain.seq)
-        chain.epoch_no += 1
-        idx = chain.source._epoch_indices(rng)  # pylint: disable=protected-access
-        order = iter(idx)
-        for size, seq in self.shuffles:
-            order = _buffer_shuffle(order, size, _new_rng(seq))
+        times = 1  # how often the level runs per epoch: the product of the repeat counts above it
+        draws = {}
+        for level, (kind, arg, seq) in enumerate(self.between):
+            if kind == "shuffle":
+                draws[level] = collections.deque(_new_rng(seq) for _ in range(times))
+            else:
+                times *= arg
+        rngs = [_new_rng(chain.seq) for _ in range(times)]
+        chain.epoch_no += times
+        idx = chain.source._epoch_indices(rngs[0])  # pylint: disable=protected-access
+        draws[None] = collections.deque([(rngs[0], idx)] + [(r, None) for r in rngs[1:]])
+        order = self._order(0, draws)
         bs = self.node.batch_size
         drop = self.node.drop_remainder
-        n = len(idx) // bs if drop else -(-len(idx) // bs)
-        return _Plan(rng, _EpochTasks(_batches_of(order, bs, drop), n),
+        n = None if times > 1 else (len(idx) // bs if drop else -(-len(idx) // bs))
+        return _Plan(rngs[0], _EpochTasks(_batches_of(order, bs, drop), n),
                      chain.workers <= 1 or len(idx) < WORKER_MIN_ROWS)
 
     def _task(self, key):
@@ -1135,16 +1178,17 @@ def _batches_of(order, bs, drop):
 
 
 def _fusable(batch_node):
-    """(shuffle nodes, chain top) when ``batch_node`` can run as a _FusedBatchRunner, else None."""
+    """(shuffle/repeat nodes between, chain top) when ``batch_node`` can run as a
+    _FusedBatchRunner, else None."""
     if callable(batch_node.batch_size) or batch_node.per_batch_map is not None:
         return None
-    shuffles = []
+    between = []
     node = batch_node.input[0]
-    while isinstance(node, ShuffleDataset):
-        shuffles.append(node)
+    while isinstance(node, ShuffleDataset) or (isinstance(node, RepeatDataset) and node.count != -1):
+        between.append(node)
         node = node.input[0]
     if isinstance(node, (MapDataset, ProjectDataset, RenameDataset, SourceDataset)) and _is_chain_top(node):
-        return shuffles, node
+        return between, node
     return None
 
 
