@@ -104,3 +104,33 @@ def test_install_alias_python_m_msnn_exports_0_1_rank_variables_under_torchrun(t
     # set by the user: kept; no launcher: nothing set
     assert run(dict(base, RANK="3", WORLD_SIZE="4", LOCAL_RANK="1", DEVICE_ID="7")) == "['3', '4', '4', '7']"
     assert run(base) == "[None, None, None, None]"
+
+
+def test_install_alias_python_m_msnn_rewrites_dtype_and_shape_calls(tmp_path, capsys, monkeypatch):
+    # 0.1's p.data.shape() / p.data.dtype() (yolov3's train.py) on torch's plain tensor, in the
+    # script and in a module next to it; a real dtype() method is still called
+    from msnn import __main__ as launcher  # pylint: disable=import-outside-toplevel
+    (tmp_path / "ex12_rw_helper.py").write_text("def f(p):\n    return p.data.shape(), p.data.dtype()\n")
+    script = tmp_path / "rw.py"
+    script.write_text(textwrap.dedent("""
+        import numpy as np
+        from mindspore import Tensor, Parameter
+        from mindspore.common.initializer import initializer
+        import ex12_rw_helper
+        class A:
+            def dtype(self):
+                return 'method'
+        p = Parameter(Tensor(np.ones((2, 3), np.float32)), 'w')
+        p.set_parameter_data(initializer('ones', p.data.shape(), p.data.dtype()))
+        print(p.data.shape(), p.data.dtype(), ex12_rw_helper.f(p), A().dtype(), float(p.asnumpy().sum()))
+    """))
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.setattr(sys, "argv", list(sys.argv))
+    monkeypatch.delitem(sys.modules, "ex12_rw_helper", raising=False)
+    assert launcher.main([str(script)]) == 0
+    assert capsys.readouterr().out.strip() == \
+        "(2, 3) torch.float32 ((2, 3), torch.float32) method 6.0"
+    assert not list(tmp_path.glob("**/*.pyc"))  # rewritten code is never cached
+    sys.modules.pop("ex12_rw_helper", None)
+    assert launcher.main(["--no-rewrite", str(script)]) == 1
+    assert "'torch.Size' object is not callable" in capsys.readouterr().err

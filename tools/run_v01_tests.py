@@ -101,19 +101,28 @@ def pytest_sessionfinish(session, exitstatus):
 '''
 
 
-def run(tree, target, timeout, extra):
-    """Run pytest on ``target`` (a path relative to ``tree``); returns the outcome records."""
+def run(tree, target, timeout, extra, plugins=None):
+    """Run pytest on ``target`` (a path relative to ``tree``); returns the outcome records.
+
+    ``plugins`` maps more plugin module names to their source; they are written next to the alias
+    plugin and loaded after it (``tools/run_v01_st_networks.py`` adds one that records losses)."""
     tree = os.path.abspath(tree)
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     with tempfile.TemporaryDirectory(prefix="msnn_v01_") as tmp:
         with open(os.path.join(tmp, "msnn_v01_alias.py"), "w", encoding="utf-8") as f:
             f.write(_PLUGIN)
+        more = []
+        for name, source in (plugins or {}).items():
+            with open(os.path.join(tmp, name + ".py"), "w", encoding="utf-8") as f:
+                f.write(source)
+            more += ["-p", name]
         with open(os.path.join(tmp, "pytest.ini"), "w", encoding="utf-8") as f:
             f.write("[pytest]\naddopts =\n")
         out = os.path.join(tmp, "results.json")
         path = [tmp, here] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-        env = dict(os.environ, MSNN_V01_TREE=tree, MSNN_V01_OUT=out, PYTHONPATH=os.pathsep.join(path))
-        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "msnn_v01_alias", "-p", "no:cacheprovider",
+        env = dict(os.environ, MSNN_V01_TREE=tree, MSNN_V01_OUT=out, MSNN_V01_TMP=tmp,
+                   PYTHONPATH=os.pathsep.join(path))
+        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "msnn_v01_alias", *more, "-p", "no:cacheprovider",
                "--continue-on-collection-errors", "-c", os.path.join(tmp, "pytest.ini"), "--rootdir", tree, *extra, os.path.join(tree, target)]
         try:
             proc = subprocess.run(cmd, cwd=tree, env=env, timeout=timeout, capture_output=True, text=True,

@@ -15,12 +15,44 @@ msnn has no kernel registry, ``__call__`` (or ``infer_value`` for a constant-fol
 :func:`constexpr` builds).
 """
 import copy
+import dis
 import inspect
+import sys
 
 from .._api import ms_api
 from .. import _validator as V
+from .. import context
 
 __all__ = ["Primitive", "PrimitiveWithInfer", "prim_attr_register", "constexpr"]
+
+_UNPACK_SEQUENCE = dis.opmap["UNPACK_SEQUENCE"]
+
+
+class GraphOutputs(tuple):
+    """The outputs of a multi-output primitive called in GRAPH_MODE.
+
+    0.1's graph compiler turned ``a, b = op(...)`` into one ``tuple_getitem`` per target, so a
+    statement unpacking fewer names than the operator has outputs took the first ones (0.1's
+    ``tests/st/networks/test_gpu_lstm.py`` does ``output, hidden = P.LSTM(...)(...)`` on its 5
+    outputs). Python raises ``ValueError: too many values to unpack`` there: this tuple, iterated
+    by such a statement, yields only as many items as it has targets. Any other use (indexing,
+    ``len``, ``for``, ``list()``, starred unpacking) sees every output. In PYNATIVE_MODE
+    primitives return plain tuples, as 0.1's eager Python did.
+    """
+
+    __slots__ = ()
+
+    def __iter__(self):
+        frame = sys._getframe(1)  # pylint: disable=protected-access
+        code, at = frame.f_code.co_code, frame.f_lasti
+        if 0 <= at < len(code) - 1 and code[at] == _UNPACK_SEQUENCE and code[at + 1] < len(self):
+            return tuple.__iter__(self[:code[at + 1]])
+        return tuple.__iter__(self)
+
+
+def graph_outputs(outputs):
+    """``outputs`` (a tuple) as :class:`GraphOutputs` in GRAPH_MODE, as is otherwise."""
+    return GraphOutputs(outputs) if context.get_context("mode") == context.GRAPH_MODE else outputs
 
 
 @ms_api("mindspore.ops.Primitive", torch="a Python callable",

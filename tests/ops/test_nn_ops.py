@@ -799,3 +799,23 @@ def test_BinaryCrossEntropy_label_and_weight_get_no_gradient_as_0_1():
     gx, gy, gw = torch.autograd.grad(loss, (x, y, w), allow_unused=True, materialize_grads=True)
     close(gx, [-2 / 0.25, 1 / 0.5], rtol=1e-6)
     assert gy.abs().sum() == 0 and gw.abs().sum() == 0
+
+
+def test_LSTM_graph_mode_unpacks_into_fewer_names():
+    # 0.1's graph compiler took the first outputs for `output, hidden = lstm(...)`
+    # (tests/st/networks/test_gpu_lstm.py); PYNATIVE_MODE is Python's unpacking
+    op = P.LSTM(3, 2, 1, True, False, 0.0)
+    x, h = torch.ones(5, 4, 3), torch.zeros(1, 4, 2)
+    w = torch.full((56, 1, 1), 0.1)
+    msnn.context.set_context(mode=msnn.context.GRAPH_MODE)
+    y, hn = op(x, h, h, w)
+    first, *rest = op(x, h, h, w)
+    out = op(x, h, h, w)
+    assert len(out) == len(list(out)) == 5 and len(rest) == 4 and torch.equal(first, y)
+    assert tuple(y.shape) == (5, 4, 2) and tuple(hn.shape) == (1, 4, 2)
+    assert torch.equal(y, out[0]) and torch.equal(hn, out[1]) and torch.equal(hn[0], y[-1])
+    with pytest.raises(ValueError, match="not enough values"):
+        _a, _b, _c, _d, _e, _f = op(x, h, h, w)
+    msnn.context.set_context(mode=msnn.context.PYNATIVE_MODE)
+    with pytest.raises(ValueError, match="too many values"):
+        y, hn = op(x, h, h, w)

@@ -21,7 +21,7 @@ from ...layer.conv import conv2d as _conv2d
 from ...loss.loss import _sparse_kernel_path
 from ...layer.lstm import lstm as _lstm
 from ...layer.pooling import avg_pool2d as _avg_pool2d, max_pool2d as _max_pool2d
-from ..primitive import Primitive, PrimitiveWithInfer, prim_attr_register
+from ..primitive import Primitive, PrimitiveWithInfer, prim_attr_register, graph_outputs
 from . import _common as C
 from ._common import Tensor, dtype_of
 from .math_ops import _Unary
@@ -1936,7 +1936,7 @@ class LSTM(PrimitiveWithInfer):
         y, hn, cn = _lstm(x, (h, c), w, sizes, shapes, order, self.has_bias, self.num_layers, self.dropout,
                           self.dropout > 0, self.bidirectional, False)
         empty = x.new_zeros((1, 1))
-        return y, hn, cn, empty, empty
+        return graph_outputs((y, hn, cn, empty, empty))
 
 
 @ms_api(_P + "Pad", torch="torch.nn.functional.pad (constant 0)")
