@@ -8,7 +8,8 @@ fine = 10 * digit + index % 10).
 
     python tools/make_dataset_files.py                 # the small files committed under tests/data/
     python tools/make_dataset_files.py --out DIR --full  # every digit: DIR/MNIST_Data/{train,test},
-                                                         # DIR/cifar-10-batches-bin, ..., DIR/bert
+                                                         # DIR/cifar-10-batches-bin, ..., DIR/bert,
+                                                         # DIR/coco (yolov3's JPEGs + annotations)
 
 The full layout is what the 0.1 examples expect: ``MNIST_Data/train`` and ``MNIST_Data/test``
 (lenet), ``cifar-10-batches-bin`` and ``cifar-10-verify-bin`` (vgg16; alexnet and resnet50 take the
@@ -131,6 +132,34 @@ def write_bert(directory, x, y):
         f.write("\n")
 
 
+def write_yolo(directory, x, y, count=8, seed=0):
+    """COCO-style detection data as 0.1's yolov3_coco2017 example reads it: ``train2017/`` holding
+    JPEG photos (640x480 RGB, grey noise with 1-3 digits upscaled 6-12x and pasted at random places)
+    and ``train.txt``, one line per image: ``<image path> x1,y1,x2,y2,class ...`` (class = the digit,
+    one of COCO's 80 ids). Needs Pillow."""
+    from PIL import Image  # pylint: disable=import-outside-toplevel
+    rng = np.random.RandomState(seed)
+    images = os.path.join(directory, "train2017")
+    os.makedirs(images, exist_ok=True)
+    lines = []
+    for n in range(count):
+        canvas = rng.randint(90, 160, (480, 640, 3)).astype(np.uint8)
+        boxes = []
+        for _ in range(1 + n % 3):
+            i = rng.randint(len(x))
+            scale = rng.randint(6, 13)
+            side = 8 * scale
+            x1, y1 = rng.randint(0, 640 - side), rng.randint(0, 480 - side)
+            digit = np.kron(grey(x[i]), np.ones((scale, scale), np.uint8))
+            canvas[y1:y1 + side, x1:x1 + side] = np.stack([digit, 255 - digit, digit // 2], axis=-1)
+            boxes.append(f"{x1},{y1},{x1 + side},{y1 + side},{int(y[i])}")
+        name = f"{n:012d}.jpg"
+        Image.fromarray(canvas).save(os.path.join(images, name), quality=90)
+        lines.append(" ".join([f"dataset/coco/train2017/{name}"] + boxes))
+    with open(os.path.join(directory, "train.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 def write_imagefolder(directory, x, y):
     """Tiny class folders of raw PGM images (decoding is the vision transforms' job)."""
     for i in range(len(x)):
@@ -174,6 +203,10 @@ def full(out, repeat):
     write_cifar100(os.path.join(out, "cifar-100-binary", "train.bin"), xtr, ytr, 0)
     write_cifar100(os.path.join(out, "cifar-100-binary", "test.bin"), xte, yte, 0)
     write_bert(os.path.join(out, "bert"), xtr[:1024], ytr[:1024])
+    try:
+        write_yolo(os.path.join(out, "coco"), xtr, ytr)
+    except ImportError:
+        print("Pillow is not installed: no COCO-style files (yolov3)")
 
 
 def main(argv=None):

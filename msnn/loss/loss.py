@@ -76,11 +76,21 @@ def _sparse_softmax_cross_entropy(logits, labels):
     return loss.reshape(labels.shape)
 
 
+_NO_IGNORE = -2 ** 63  # an ignore_index no int32 label (nor any sane int64 one) can equal
+
+
 def _sparse_kernel_path(logits, labels, is_grad, check_labels):
     """0.1's CPU/GPU sparse kernel: the batch-mean loss (a scalar), or with ``is_grad`` the gradient
     ``(softmax - onehot) / N`` of shape (N, C). ``check_labels``: RuntimeError for a label outside
     [0, C), as the CPU kernel raised (one host read)."""
     depth = logits.shape[-1]
+    if check_labels and not is_grad and logits.device.type == "cpu" and labels.numel():
+        # one fused call: torch's CPU kernel refuses a target outside [0, C) itself (IndexError),
+        # and with every label valid the batch mean is F.cross_entropy's 'mean'
+        try:
+            return F.cross_entropy(logits.reshape(-1, depth), labels.reshape(-1).long(), ignore_index=_NO_IGNORE)
+        except IndexError:
+            pass  # raised below with 0.1's message
     if check_labels and labels.numel() and bool(((labels < 0) | (labels >= depth)).any()):
         bad = labels[(labels < 0) | (labels >= depth)].reshape(-1)[0].item()
         V.fail("SoftmaxCrossEntropyWithLogits", "labels", f"in [0, {depth}) on device_target 'CPU'", bad,

@@ -400,6 +400,23 @@ def test_SoftmaxCrossEntropyWithLogits_sparse_cpu_refuses_labels_out_of_range(ba
     np.testing.assert_allclose(gpu(Tensor(_LOGITS), Tensor(labels)).asnumpy(), per_sample.mean(), rtol=1e-6)
 
 
+@pytest.mark.parametrize("label_dtype", [np.int32, np.int64])
+def test_SoftmaxCrossEntropyWithLogits_sparse_cpu_gradient_of_the_mean_any_rank(label_dtype):
+    # the CPU path's one fused call: (N, T, C) logits, the mean over N * T and its gradient
+    loss = _sce_on("CPU", is_grad=False, sparse=True)
+    logits = torch.tensor(np.stack([_LOGITS, _LOGITS[::-1]]), requires_grad=True)  # (2, 4, 3)
+    labels = np.stack([_LABELS, _LABELS[::-1]]).astype(label_dtype)
+    out = loss(logits, Tensor(labels))
+    out.backward()
+    per_sample, prob = _np_sce(logits.detach().numpy().reshape(-1, 3), labels.reshape(-1))
+    np.testing.assert_allclose(out.asnumpy(), per_sample.mean(), rtol=1e-6)
+    onehot = np.eye(3, dtype=np.float32)[labels.reshape(-1)]
+    np.testing.assert_allclose(logits.grad.numpy().reshape(-1, 3), (prob - onehot) / 8, rtol=1e-5, atol=1e-7)
+    labels[1, 3] = 3
+    with pytest.raises(RuntimeError, match="must be in \\[0, 3\\) on device_target 'CPU', but got 3"):
+        loss(logits, Tensor(labels))
+
+
 def test_SoftmaxCrossEntropyWithLogits_sparse_cpu_trains_on_the_scalar_mean():
     """TrainOneStepCell's gradient on the CPU path is that of the batch mean (not N times larger)."""
     np.random.seed(0)
