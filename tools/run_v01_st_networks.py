@@ -72,6 +72,15 @@ def pytest_sessionfinish(session, exitstatus):
 '''
 
 
+# Failures 0.1 itself had: the reason, from reading 0.1's code (printed next to the outcome).
+_ALEXNET = ("fails in 0.1 too: models/alexnet.py declares Dense(66256, 4096), but a 227x227 input "
+            "flattens to 6*6*256 = 9216 features, and 0.1's MatMul.infer_shape raised ValueError for it")
+KNOWN = {
+    "tests/st/networks/test_cpu_network.py::test_alexnet": _ALEXNET,
+    "tests/st/networks/test_network_main.py::test_alexnet": _ALEXNET,
+}
+
+
 def thresholds(path):
     """``{test function: 'loss < X'}`` for the asserts on the last loss in one test file."""
     found = {}
@@ -118,15 +127,20 @@ def main(argv=None):
                 steps = r["losses"]
                 first = f"{steps[0]:.6g}" if steps else "-"
                 last = f"{steps[-1]:.6g}" if steps else "-"
+                known = KNOWN.get(r["test"]) if r["outcome"] != "passed" else None
+                r["known"] = known
                 print(f"{r['test']:58s} {r['outcome']:7s} {r['seconds']:7.1f}s steps={len(steps):3d} "
                       f"first={first:>10s} last={last:>10s}  {r['threshold']}"
-                      + (f"\n    {r['cause']}" if r["cause"] else ""), flush=True)
+                      + (f"\n    {r['cause']}" if r["cause"] else "")
+                      + (f"\n    ({known})" if known else ""), flush=True)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(records, f, indent=1)
     passed = sum(r["outcome"] == "passed" for r in records)
-    print(f"{passed} passed, {len(records) - passed} not passed, of {len(records)}")
-    return 0 if passed == len(records) else 1
+    known = sum(bool(r["known"]) for r in records)
+    print(f"{passed} passed, {known} failed as they did in 0.1, {len(records) - passed - known} other failures, "
+          f"of {len(records)}")
+    return 0 if passed + known == len(records) else 1
 
 
 if __name__ == "__main__":
