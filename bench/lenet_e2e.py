@@ -31,7 +31,9 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-STEPS, BATCH, IMAGES = 1875, 32, 60000
+BATCH = 32
+IMAGES = int(os.environ.get("MSNN_BENCH_IMAGES", "60000"))  # 1875 steps; smaller for a smoke test
+STEPS = IMAGES // BATCH
 
 
 def _pipeline(ds, CV, C, mstype, inter, data, **mnist_kwargs):
@@ -168,10 +170,12 @@ def main(argv=None):
     p.add_argument("--mindspore-python", help="a python with MindSpore 2.10 (without it: msnn only)")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--threads", type=int, default=2, help="torch threads of the msnn side")
+    p.add_argument("--images", type=int, default=IMAGES, help="training images (60000: 1875 steps)")
     p.add_argument("--child", choices=("msnn", "mindspore"), help=argparse.SUPPRESS)
     p.add_argument("--out", help=argparse.SUPPRESS)
     p.add_argument("--start", type=float, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    os.environ["MSNN_BENCH_IMAGES"] = str(args.images)
     if args.child:
         if args.child == "msnn":
             import torch  # pylint: disable=import-outside-toplevel
@@ -182,7 +186,7 @@ def main(argv=None):
         subprocess.check_call([sys.executable, os.path.join(ROOT, "tools", "make_dataset_files.py"),
                                "--out", args.data, "--full", "--repeat", "42"])
     sides = [("msnn", sys.executable)] + ([("mindspore", args.mindspore_python)] if args.mindspore_python else [])
-    print(f"LeNet example end to end, {STEPS} steps of batch {BATCH}, {os.cpu_count()} CPUs, "
+    print(f"LeNet example end to end, {args.images // BATCH} steps of batch {BATCH}, {os.cpu_count()} CPUs, "
           f"msnn torch threads {args.threads}; {args.rounds} rounds")
     results = {side: [] for side, _ in sides}
     for r in range(args.rounds):
