@@ -72,12 +72,18 @@ def pytest_sessionfinish(session, exitstatus):
 '''
 
 
-# Failures 0.1 itself had: the reason, from reading 0.1's code (printed next to the outcome).
+# Failures explained by reading 0.1's code (printed next to the outcome): 0.1's own bugs and
+# declared msnn deviations.
 _ALEXNET = ("fails in 0.1 too: models/alexnet.py declares Dense(66256, 4096), but a 227x227 input "
             "flattens to 6*6*256 = 9216 features, and 0.1's MatMul.infer_shape raised ValueError for it")
+_TRUTH = ("msnn deviation (torch wins): the step ran; the test then does `assert res` on the loss, a "
+          "per-sample (32,) tensor under device_target 'Ascend' (0.1's Ascend kernel). 0.1's Tensor had no "
+          "__bool__, so the assert was always true; a torch tensor of several elements refuses bool()")
 KNOWN = {
     "tests/st/networks/test_cpu_network.py::test_alexnet": _ALEXNET,
     "tests/st/networks/test_network_main.py::test_alexnet": _ALEXNET,
+    "tests/st/networks/test_network_main.py::test_resnet50": _TRUTH,
+    "tests/st/networks/test_network_main.py::test_lenet": _TRUTH,
 }
 
 
@@ -138,8 +144,8 @@ def main(argv=None):
             json.dump(records, f, indent=1)
     passed = sum(r["outcome"] == "passed" for r in records)
     known = sum(bool(r["known"]) for r in records)
-    print(f"{passed} passed, {known} failed as they did in 0.1, {len(records) - passed - known} other failures, "
-          f"of {len(records)}")
+    print(f"{passed} passed, {known} failed for the reason given (0.1's own bug or a declared deviation), "
+          f"{len(records) - passed - known} other failures, of {len(records)}")
     return 0 if passed + known == len(records) else 1
 
 
