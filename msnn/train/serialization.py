@@ -27,7 +27,6 @@ import warnings
 
 import numpy as np
 import torch
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 
 from .._api import ms_api
 from .. import _validator as V
@@ -61,7 +60,12 @@ logger = logging.getLogger("msnn.train.serialization")
 
 
 def _checkpoint_class():
-    """The ``Checkpoint`` message class, built from MindSpore's schema without protoc."""
+    """The ``Checkpoint`` message class, built from MindSpore's schema without protoc, on first use
+    (importing protobuf and building the class is most of what importing this module would cost)."""
+    cls = globals().get("Checkpoint")
+    if cls is not None:
+        return cls
+    from google.protobuf import descriptor_pb2, descriptor_pool, message_factory  # pylint: disable=import-outside-toplevel
     f = descriptor_pb2.FieldDescriptorProto
     proto = descriptor_pb2.FileDescriptorProto(name="msnn_checkpoint.proto", syntax="proto2")
     tensor = proto.message_type.add(name="TensorProto")
@@ -83,10 +87,14 @@ def _checkpoint_class():
     ckpt.field.add(name="msnn_length", number=_LENGTH_FIELD, type=f.TYPE_INT64, label=f.LABEL_OPTIONAL)
     pool = descriptor_pool.DescriptorPool()
     pool.Add(proto)
-    return message_factory.GetMessageClass(pool.FindMessageTypeByName("Checkpoint"))
+    cls = globals()["Checkpoint"] = message_factory.GetMessageClass(pool.FindMessageTypeByName("Checkpoint"))
+    return cls
 
 
-Checkpoint = _checkpoint_class()
+def __getattr__(name):  # `serialization.Checkpoint`: the message class, built on first use
+    if name == "Checkpoint":
+        return _checkpoint_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _entries(parameter_list):
@@ -137,7 +145,7 @@ def _check_name(name, where):
 
 def _encode(parameter_list):
     """The file's bytes: msnn's header (entry count, byte length of the rest), then the entries."""
-    message = Checkpoint()
+    message = _checkpoint_class()()
     seen = set()
     for name, data in _entries(parameter_list):
         _check_name(name, "parameter_list")
@@ -161,7 +169,7 @@ def _encode(parameter_list):
         value.tensor.dims.extend(list(array.shape) if array.shape else [0])
         value.tensor.tensor_content = np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<")).tobytes()
     body = message.SerializeToString()
-    header = Checkpoint(msnn_count=len(message.value), msnn_length=len(body)).SerializeToString()
+    header = _checkpoint_class()(msnn_count=len(message.value), msnn_length=len(body)).SerializeToString()
     return header + body
 
 
@@ -234,10 +242,10 @@ def _parse(payload):
         if binascii.crc32(body) != crc:
             raise ValueError("the crc_num check failed: the file is corrupted")
         payload = body
-    message = Checkpoint()
+    message = _checkpoint_class()()
     message.ParseFromString(payload)
     if message.HasField("msnn_count") or message.HasField("msnn_length"):
-        header = len(Checkpoint(msnn_count=message.msnn_count, msnn_length=message.msnn_length).SerializeToString())
+        header = len(_checkpoint_class()(msnn_count=message.msnn_count, msnn_length=message.msnn_length).SerializeToString())
         if message.msnn_length != len(payload) - header or message.msnn_count != len(message.value):
             raise ValueError(f"the file is truncated or corrupted: msnn wrote {message.msnn_count} entries in "
                              f"{message.msnn_length} bytes, found {len(message.value)} entries in "

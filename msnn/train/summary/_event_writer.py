@@ -1,7 +1,7 @@
 """TensorBoard event files written with protobuf alone (no tensorflow / tensorboard dependency).
 
 An event file is a sequence of TFRecords (length, masked CRC-32C of the length, an ``Event``
-protobuf, masked CRC-32C of the data). The message classes are built at import time from the
+protobuf, masked CRC-32C of the data). The message classes are built on first use from the
 fields of TensorBoard's ``event.proto`` / ``summary.proto`` / ``tensor.proto`` that msnn writes,
 with ``descriptor_pb2`` (as :mod:`msnn.train.serialization` builds MindSpore's checkpoint schema).
 """
@@ -9,7 +9,6 @@ import struct
 import zlib
 
 import numpy as np
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 
 from ..._tfrecord import crc32c as _crc32c, frame as _frame, masked_crc32c as _masked_crc
 
@@ -18,6 +17,7 @@ __all__ = ["Event", "EventFileWriter", "scalar_value", "tensor_value", "image_va
 
 
 def _build_classes():
+    from google.protobuf import descriptor_pb2, descriptor_pool, message_factory  # pylint: disable=import-outside-toplevel
     f = descriptor_pb2.FieldDescriptorProto
     opt, rep, msg = f.LABEL_OPTIONAL, f.LABEL_REPEATED, f.TYPE_MESSAGE
     proto = descriptor_pb2.FileDescriptorProto(name="msnn_tb_event.proto", package="msnn_tb", syntax="proto2")
@@ -61,8 +61,18 @@ def _build_classes():
             for name in ("Event", "Summary", "Value")}
 
 
-_CLASSES = _build_classes()
-Event = _CLASSES["Event"]
+def _event_class():
+    """The ``Event`` message class, built on first use (importing protobuf costs start-up time)."""
+    cls = globals().get("Event")
+    if cls is None:
+        cls = globals()["Event"] = _build_classes()["Event"]
+    return cls
+
+
+def __getattr__(name):  # `_event_writer.Event`: built on first use
+    if name == "Event":
+        return _event_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # -- summary values ------------------------------------------------------------------------------
 _TF_DTYPES = {np.dtype(np.float32): 1, np.dtype(np.float64): 2, np.dtype(np.int32): 3, np.dtype(np.uint8): 4,
@@ -152,7 +162,7 @@ class EventFileWriter:
     def __init__(self, path, wall_time):
         self.path = path
         self._file = open(path, "wb")  # pylint: disable=consider-using-with
-        self.write(Event(wall_time=wall_time, file_version="brain.Event:2"))
+        self.write(_event_class()(wall_time=wall_time, file_version="brain.Event:2"))
         self.flush()
 
     def write(self, event):
@@ -182,7 +192,7 @@ def read_events(path):
         payload = data[pos + 12:pos + 12 + length]
         if struct.unpack("<I", data[pos + 12 + length:pos + 16 + length])[0] != _masked_crc(payload):
             raise ValueError(f"{path}: corrupted record at byte {pos}")
-        event = Event()
+        event = _event_class()()
         event.ParseFromString(payload)
         events.append(event)
         pos += 16 + length
