@@ -21,7 +21,9 @@ see the same machine load, so other processes cancel out far better than in long
 clock is the process CPU time by default (time spent descheduled on a shared machine does not
 count; ``--clock wall`` for wall time). Goal: <= 1.02 for every model.
 
-    python bench/models.py [--pairs 200] [--only lenet,lstm] [--threads 1] [--clock cpu|wall]
+msnn runs in PYNATIVE_MODE (eager; ``--graph``: GRAPH_MODE, torch.compile, against eager torch).
+
+    python bench/models.py [--pairs 200] [--only lenet,lstm] [--threads 1] [--clock cpu|wall] [--graph]
 """
 import argparse
 import statistics
@@ -32,7 +34,7 @@ import torch
 import torch.nn.functional as F
 
 import msnn as nn
-from msnn import Tensor
+from msnn import Tensor, context
 
 
 # -- LeNet-5 ---------------------------------------------------------------------------------------
@@ -350,11 +352,15 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--clock", choices=sorted(CLOCKS), default="cpu")
     parser.add_argument("--only", default="floor,lenet,resnet,lstm,bert")
+    parser.add_argument("--graph", action="store_true",
+                        help="msnn in GRAPH_MODE (torch.compile) instead of PYNATIVE_MODE (eager)")
     args = parser.parse_args()
+    # 0.1's default mode is GRAPH_MODE (compiled after a few calls): the eager comparison says PYNATIVE
+    context.set_context(mode=context.GRAPH_MODE if args.graph else context.PYNATIVE_MODE)
     torch.set_num_threads(args.threads)
     torch.set_flush_denormal(True)  # both sides: no denormal slow paths when gradients get tiny
     print(f"torch {torch.__version__}, {args.threads} thread(s), {args.pairs} interleaved step pairs, "
-          f"{args.clock} clock")
+          f"{args.clock} clock, msnn in {'GRAPH' if args.graph else 'PYNATIVE'}_MODE")
     print(f"{'model':58s} {'median msnn/torch':>18s} {'quartiles':>14s} {'torch step':>11s}")
     for name in args.only.split(","):
         med, q1, q3, step = compare(name, args.pairs, CLOCKS[args.clock])
