@@ -441,3 +441,18 @@ def test_SoftmaxCrossEntropyExpand_broadcasts_labels_as_0_1s_mul():
     np.testing.assert_allclose(out.asnumpy(), (-(labels * logp).sum(-1)).mean(), rtol=1e-5)
     with pytest.raises(ValueError, match="broadcastable"):
         nn.SoftmaxCrossEntropyExpand()(Tensor(logits), Tensor(np.ones((2,), np.float32)))
+
+
+def test_SoftmaxCrossEntropyWithLogits_sparse_cpu_mean_is_the_per_sample_mean():
+    # CPU target: labels are range-checked first, so the fused batch mean needs no validity mask;
+    # it equals the mean of the per-sample losses (reduction='none' path)
+    from msnn import context  # pylint: disable=import-outside-toplevel
+    context.set_context(device_target="CPU")
+    rng = np.random.default_rng(3)
+    logits = Tensor(rng.standard_normal((6, 2, 5)).astype(np.float32))
+    labels = Tensor(rng.integers(0, 5, (6, 2)).astype(np.int32))
+    mean = nn.SoftmaxCrossEntropyWithLogits(is_grad=False, sparse=True, reduction="mean")(logits, labels)
+    x = logits.asnumpy().reshape(-1, 5)
+    lse = np.log(np.exp(x - x.max(1, keepdims=True)).sum(1)) + x.max(1)
+    want = (lse - x[np.arange(12), labels.asnumpy().reshape(-1)]).mean()
+    assert mean.shape() == () and abs(float(mean.asnumpy()) - want) < 1e-6
