@@ -41,14 +41,16 @@ _LAZY_NAMES = {
              "TrainOneStepWithLossScaleCell", "DistributedGradReducer"),
 }
 _LAZY = {name: "." + pkg for pkg, names in _LAZY_NAMES.items() for name in names}
-_LAZY["ParallelMode"] = ".train.parallel_utils"  # mindspore.ParallelMode
+# 0.1's top-level `mindspore` also exported mindspore.train's names
+_LAZY.update(ParallelMode=".train.parallel_utils", Model=".train.model", DatasetHelper=".train.dataset_helper",
+             amp=".train")
 _SUBPACKAGES = ("layer", "loss", "metrics", "optim", "wrap", "train", "ops", "dataset", "model_zoo",
                 "communication", "parallel")
 
 __all__ = ["UnsupportedError", "install_alias", "common", "context", "Tensor", "Parameter", "ParameterTuple",
            "dtype", "bool_", "int8", "int16", "int32", "int64", "uint8", "float16", "float32", "float64",
            "Cell", "ms_function", "get_level", "get_log_config", "layer", "loss", "metrics", "optim",
-           "wrap", "train", "ParallelMode", *_LAZY]
+           "wrap", "train", *_LAZY]
 
 
 def __getattr__(name):

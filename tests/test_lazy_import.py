@@ -94,3 +94,12 @@ def test_install_alias_train_names_resolve():
     assert serialization.Checkpoint is serialization.Checkpoint
     with pytest.raises(AttributeError):
         train.NoSuchName  # pylint: disable=pointless-statement
+
+
+def test_install_alias_top_level_train_names():
+    """0.1's `mindspore` package exported mindspore.train's Model, DatasetHelper and amp."""
+    from msnn.train import amp, dataset_helper, model  # pylint: disable=import-outside-toplevel
+    assert msnn.Model is model.Model
+    assert msnn.DatasetHelper is dataset_helper.DatasetHelper
+    assert msnn.amp is amp
+    assert {"Model", "DatasetHelper", "amp"} <= set(msnn.__all__)
