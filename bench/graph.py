@@ -35,7 +35,8 @@ def timed(fn, args, iters):
 
 
 def compare(name, rounds, iters):
-    ms, ms_args, th, th_args = models.case(name)
+    ms, th, data = models.case(name)
+    ms_args, th_args = data[0]
     context.set_context(mode=context.GRAPH_MODE)
     start = time.perf_counter()
     ms(*ms_args)
