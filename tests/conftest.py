@@ -3,6 +3,11 @@ import os
 import numpy as np
 import pytest
 import torch
+from hypothesis import settings as hypothesis_settings
+
+# property tests draw the same examples on every machine: CI is reproducible
+hypothesis_settings.register_profile("msnn", derandomize=True)
+hypothesis_settings.load_profile("msnn")
 
 # GRAPH_MODE's compile policy for processes the tests start (examples, torchrun workers): eager
 os.environ.setdefault("MSNN_GRAPH_POLICY", "eager")

@@ -4,6 +4,8 @@ negative, zero, huge, empty tuple, string, None, a NaN Tensor, ...). Each case e
 TypeError/ValueError (or 0.1's own type, listed below) whose message starts with ``For '<Class>'``
 and names the argument, or is accepted because the value makes sense -- every accepted case is
 whitelisted here with the reason. The machinery (and a counting report) is in tests/_fuzz_ctor.py."""
+import contextlib
+import resource
 import warnings
 
 import pytest
@@ -137,9 +139,25 @@ _VALUES = st.one_of(
 _ARGS = sorted({(n, a) for n, a, _ in FZ.cases() if not a.startswith("*")})
 
 
+@contextlib.contextmanager
+def _address_space_cap(extra=4 << 30):
+    """A size that would allocate gigabytes shows as a MemoryError of this test, not as the
+    machine's out-of-memory killer ending the whole run."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    with open("/proc/self/statm") as f:
+        current = int(f.read().split()[0]) * resource.getpagesize()
+    cap = current + extra if hard == resource.RLIM_INFINITY else min(hard, current + extra)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
 @settings(max_examples=250, deadline=None)
 @given(target=st.sampled_from(_ARGS), value=_VALUES)
 def test_fuzz_constructors_random_values_never_leak(target, value):
     """Random numbers/strings/lists for every argument: accepted, or a clean error naming it."""
     name, arg = target
-    _check(name, arg, repr(value), value)
+    with _address_space_cap():
+        _check(name, arg, repr(value), value)
