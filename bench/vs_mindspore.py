@@ -21,6 +21,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import models  # noqa: E402  pylint: disable=wrong-import-position  (the same LeNet-5 as bench/models.py)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ORACLE = "/root/.cache/msnn-oracle/bin/python"
 
@@ -84,36 +88,13 @@ print(json.dumps(per_step))
 '''
 
 
-def lenet_msnn():
-    import msnn as nn  # pylint: disable=import-outside-toplevel
-
-    class LeNet5(nn.Cell):
-        def __init__(self):
-            super().__init__()
-            self.conv1 = nn.Conv2d(1, 6, 5, pad_mode="valid")
-            self.conv2 = nn.Conv2d(6, 16, 5, pad_mode="valid")
-            self.fc1 = nn.Dense(400, 120)
-            self.fc2 = nn.Dense(120, 84)
-            self.fc3 = nn.Dense(84, 10)
-            self.relu = nn.ReLU()
-            self.pool = nn.MaxPool2d(2, 2)
-            self.flatten = nn.Flatten()
-
-        def construct(self, x):
-            x = self.pool(self.relu(self.conv1(x)))
-            x = self.pool(self.relu(self.conv2(x)))
-            x = self.flatten(x)
-            return self.fc3(self.relu(self.fc2(self.relu(self.fc1(x)))))
-    return LeNet5()
-
-
 def msnn_side(mode, batch, warmup, steps, repeats):
     import numpy as np  # pylint: disable=import-outside-toplevel
     import msnn as nn  # pylint: disable=import-outside-toplevel
     from msnn import context  # pylint: disable=import-outside-toplevel
     context.set_context(mode=context.GRAPH_MODE if mode == "GRAPH" else context.PYNATIVE_MODE, device_target="CPU")
     try:
-        net = lenet_msnn()
+        net = models.MsLeNet()
         loss_fn = nn.SoftmaxCrossEntropyWithLogits(is_grad=False, sparse=True, reduction="mean")
         opt = nn.Momentum(net.trainable_params(), 0.01, 0.9)
         step = nn.TrainOneStepCell(nn.WithLossCell(net, loss_fn), opt)
@@ -128,10 +109,7 @@ def msnn_side(mode, batch, warmup, steps, repeats):
 
 def torch_side(batch, warmup, steps, repeats):
     import torch  # pylint: disable=import-outside-toplevel
-    net = torch.nn.Sequential(
-        torch.nn.Conv2d(1, 6, 5, bias=False), torch.nn.ReLU(), torch.nn.MaxPool2d(2, 2),
-        torch.nn.Conv2d(6, 16, 5, bias=False), torch.nn.ReLU(), torch.nn.MaxPool2d(2, 2), torch.nn.Flatten(),
-        torch.nn.Linear(400, 120), torch.nn.ReLU(), torch.nn.Linear(120, 84), torch.nn.ReLU(), torch.nn.Linear(84, 10))
+    net = models.torch_lenet()
     opt = torch.optim.SGD(net.parameters(), 0.01, momentum=0.9, foreach=True)
     x, y = torch.randn(batch, 1, 32, 32), torch.randint(0, 10, (batch,))
 
