@@ -79,6 +79,21 @@ def _sparse_softmax_cross_entropy(logits, labels):
 _NO_IGNORE = -2 ** 63  # an ignore_index no int32 label (nor any sane int64 one) can equal
 
 
+def _fused_sparse_cross_entropy(logits, labels, reduction):
+    """The sparse loss with its reduction as one ``F.cross_entropy`` call, on CPU tensors where
+    every label is in ``[0, C)`` (torch's CPU kernel checks it and raises IndexError otherwise:
+    then None, and the caller takes the zero-loss path). With every label valid the per-sample
+    losses equal :func:`_sparse_softmax_cross_entropy`'s and 'mean' divides by their count."""
+    flat = logits.dim() == 2
+    try:
+        loss = F.cross_entropy(logits if flat else logits.reshape(-1, logits.shape[-1]),
+                               (labels if flat else labels.reshape(-1)).long(),
+                               reduction=reduction, ignore_index=_NO_IGNORE)
+    except IndexError:
+        return None
+    return loss.reshape(labels.shape) if reduction == "none" and not flat else loss
+
+
 def _sparse_kernel_path(logits, labels, is_grad, check_labels):
     """0.1's CPU/GPU sparse kernel: the batch-mean loss (a scalar), or with ``is_grad`` the gradient
     ``(softmax - onehot) / N`` of shape (N, C). ``check_labels``: RuntimeError for a label outside
@@ -383,6 +398,10 @@ class SoftmaxCrossEntropyWithLogits(_Loss):
             return _sparse_kernel_path(logits, labels, self.is_grad, self._check_labels)
         if self.sparse:
             _check_sparse_labels(logits, labels, logits.shape[-1], name)
+            if logits.device.type == "cpu" and labels.numel():
+                fused = _fused_sparse_cross_entropy(logits, labels, self._reduction)
+                if fused is not None:
+                    return fused
             loss = _sparse_softmax_cross_entropy(logits, labels)
         else:
             _check_same_shape(logits, labels, "logits", "labels", name)

@@ -456,3 +456,23 @@ def test_SoftmaxCrossEntropyWithLogits_sparse_cpu_mean_is_the_per_sample_mean():
     lse = np.log(np.exp(x - x.max(1, keepdims=True)).sum(1)) + x.max(1)
     want = (lse - x[np.arange(12), labels.asnumpy().reshape(-1)]).mean()
     assert mean.shape() == () and abs(float(mean.asnumpy()) - want) < 1e-6
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_SoftmaxCrossEntropyWithLogits_sparse_ascend_any_rank_fused_and_zero_paths(reduction):
+    # every label valid: the fused call; one invalid label: the zero-loss path. Same numbers as the
+    # per-sample reference either way, 'mean' over all N * T samples, 'none' in the labels' shape
+    loss = _sce_on("Ascend", sparse=True, is_grad=False, reduction=reduction)
+    logits = torch.tensor(np.stack([_LOGITS, _LOGITS[::-1]]), requires_grad=True)  # (2, 4, 3)
+    labels = np.stack([_LABELS, _LABELS[::-1]]).astype(np.int32)
+    for bad in (None, -1, 3):
+        if bad is not None:
+            labels[1, 2] = bad
+        per_sample, _ = _np_sce(logits.detach().numpy().reshape(-1, 3), np.clip(labels.reshape(-1), 0, 2))
+        per_sample = per_sample.reshape(2, 4)
+        if bad is not None:
+            per_sample[1, 2] = 0.0
+        expect = {"none": per_sample, "mean": per_sample.mean(), "sum": per_sample.sum()}[reduction]
+        out = loss(logits, Tensor(labels))
+        assert out.shape == np.shape(expect)
+        np.testing.assert_allclose(out.detach().numpy(), expect, rtol=1e-6)
