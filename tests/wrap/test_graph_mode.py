@@ -257,6 +257,23 @@ def test_TrainOneStepCell_graph_mode_inductor_equals_pynative(_graph_config):
     _assert_same(graph, eager)
 
 
+@pytest.mark.parametrize("setting, cuda, expect", [("auto", False, True), ("auto", True, None),
+                                                    ("1", True, True), ("0", False, None)])
+def test_TrainOneStepCell_graph_mode_inductor_cpp_wrapper_setting(_graph_config, monkeypatch, setting, cuda, expect):
+    """inductor's C++ wrapper: on by default where no CUDA device exists, MSNN_GRAPH_CPP_WRAPPER forces it."""
+    seen = {}
+    monkeypatch.setattr(torch, "compile", lambda fn, **kwargs: seen.update(kwargs) or fn)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
+    monkeypatch.setattr(_graph_config, "cpp_wrapper", setting)
+    _graph_config.backend = "inductor"
+    _graph.compile_fn(lambda x: x)
+    assert seen["options"].get("cpp_wrapper") is expect and seen["options"]["fallback_random"] is True
+    seen.clear()
+    _graph_config.backend = "aot_eager"  # inductor's options go to inductor only
+    _graph.compile_fn(lambda x: x)
+    assert seen["backend"] == "aot_eager" and "options" not in seen
+
+
 def test_ms_function_inside_a_compiled_train_step_is_traced_inline(_graph_config):
     _graph_config.policy, _graph_config.backend = "compile", "eager"
 
