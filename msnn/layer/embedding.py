@@ -53,8 +53,9 @@ class Embedding(Cell):
         (8, 128, 768)
 
     Note:
-        Both ``use_one_hot`` paths run as one gather (``F.embedding``) on clamped ids followed by a
-        mask, so out-of-range ids give zero rows without an error or a host sync.
+        Both ``use_one_hot`` paths run as one gather (``F.embedding``); out-of-range ids give zero
+        rows without an error or a host sync (clamped ids and a mask; on the CPU only when a plain
+        gather finds an id out of range).
     """
 
     def __init__(self, vocab_size, embedding_size, use_one_hot=False, embedding_table='normal',
@@ -77,6 +78,13 @@ class Embedding(Cell):
             V.fail("Embedding", "input_ids", "an integer Tensor", ids.dtype)
         if ids.dtype is not torch.int64 and ids.dtype is not torch.int32:
             ids = ids.long()  # uint8/int8/int16 ids: torch's gather takes int32/int64 only
+        if ids.device.type == "cpu" and not torch.compiler.is_compiling():
+            # torch's CPU gather checks every id itself (IndexError): with all ids valid it is the
+            # whole computation; otherwise the masked path below
+            try:
+                return F.embedding(ids, self.embedding_table)
+            except IndexError:
+                pass
         safe = ids.clamp(0, self.vocab_size - 1)
         out = F.embedding(safe, self.embedding_table)
         return out * (safe == ids).unsqueeze(-1).to(out.dtype)
