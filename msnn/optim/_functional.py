@@ -87,6 +87,17 @@ def _addcdiv_scaled_(dst, num, den, value):
         torch._foreach_addcdiv_(dst, num, den, value=value)
 
 
+def _div_into(num, den):
+    """``num / den`` per tensor, written into ``den`` (a temporary list) on the CPU in eager mode:
+    a new list of parameter-sized tensors per step costs fresh pages from the OS there (glibc
+    returns large blocks), more than the per-tensor calls; elsewhere ``torch._foreach_div``."""
+    if den and den[0].device.type == "cpu" and not torch.compiler.is_compiling():
+        for n, d in zip(num, den):
+            torch.div(n, d, out=d)
+        return den
+    return torch._foreach_div(num, den)
+
+
 def _prepare_grads(params, grads, weight_decay, loss_scale, decay_before_unscale):
     """The gradient pre-processing of MindSpore 0.1 optimizers, foreach form (returns a new list
     or ``grads`` itself when nothing applies).
@@ -257,7 +268,7 @@ def _foreach_adam_weight_decay(params, grads, m, v, *, lr, beta1, beta2, eps, we
         denom = torch._foreach_sqrt(v_)
         torch._foreach_add_(denom, eps)
         if weight_decay != 0:
-            u = torch._foreach_div(m_, denom)
+            u = _div_into(m_, denom)
             torch._foreach_add_(u, w, alpha=weight_decay)
             _add_scaled_(w, u, -lr)
         else:
