@@ -23,7 +23,12 @@ count; ``--clock wall`` for wall time). Goal: <= 1.02 for every model.
 
 msnn runs in PYNATIVE_MODE (eager; ``--graph``: GRAPH_MODE, torch.compile, against eager torch).
 
-    python bench/models.py [--pairs 200] [--only lenet,lstm] [--threads 1] [--clock cpu|wall] [--graph]
+``--fixed`` adds msnn's fixed cost per step: the same two steps at batch 2, where kernels are tiny
+and what remains is per-step work (Python, dispatch, small tensors), as microseconds over torch's
+step (blocks of 40 steps alternating 30 times, median difference). At the benchmark's batch sizes
+that cost divided by the torch step is the ratio msnn must reach when the kernels are identical.
+
+    python bench/models.py [--pairs 200] [--only lenet,lstm] [--threads 1] [--clock cpu|wall] [--graph] [--fixed]
 """
 import argparse
 import statistics
@@ -154,7 +159,7 @@ class TorchLSTMNet(torch.nn.Module):
         self.fc = torch.nn.Linear(64, 10)
 
     def forward(self, x):
-        out, _ = self.lstm(x, (torch.zeros(2, 32, 64), torch.zeros(2, 32, 64)))
+        out, _ = self.lstm(x, (torch.zeros(2, x.shape[0], 64), torch.zeros(2, x.shape[0], 64)))
         return self.fc(out[:, -1])
 
 
@@ -339,6 +344,32 @@ def compare(name, pairs, clock, warmup=8):
     return statistics.median(ratios), q[0], q[2], statistics.median(per_step)
 
 
+def fixed_cost(name, rounds=30, steps=40, batch=2):
+    """msnn's fixed cost per step in microseconds: the same models at batch ``batch``, where the
+    kernels are tiny and what is left is per-step work (Python, dispatch, small tensors). Blocks of
+    ``steps`` msnn steps and ``steps`` torch steps alternate ``rounds`` times; the median of the
+    per-round differences of the mean step times, and the torch step time."""
+    ms, th, data = case(name)
+    small = [((m[0][:batch], m[1][:batch]), (t[0][:batch], t[1][:batch])) for m, t in data]
+    if name == "lstm":  # the msnn model's initial state is sized for batch 32
+        ms.network._backbone.h = ms.network._backbone.h[:, :batch]
+        ms.network._backbone.c = ms.network._backbone.c[:, :batch]
+    for i in range(10):
+        ms(*small[i % len(small)][0])
+        th(*small[i % len(small)][1])
+    diffs, torch_steps = [], []
+    for r in range(rounds):
+        times = {}
+        for side, fn in (((0, ms), (1, th)) if r % 2 else ((1, th), (0, ms))):
+            t0 = time.process_time()
+            for i in range(steps):
+                fn(*small[i % len(small)][side])
+            times[side] = (time.process_time() - t0) / steps
+        diffs.append(times[0] - times[1])
+        torch_steps.append(times[1])
+    return statistics.median(diffs), statistics.median(torch_steps)
+
+
 LABELS = {"floor": "noise floor: torch LeNet against torch LeNet", "lenet": "LeNet-5 b64, Momentum",
           "resnet": "ResNet-small b32, BatchNorm, Momentum", "lstm": "2-layer LSTM b32, Adam",
           "bert": "BERT-small (2 layers, h128, seq 64) b16, AdamWeightDecay",
@@ -352,6 +383,8 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--clock", choices=sorted(CLOCKS), default="cpu")
     parser.add_argument("--only", default="floor,lenet,resnet,lstm,bert")
+    parser.add_argument("--fixed", action="store_true",
+                        help="also msnn's fixed cost per step (microseconds, at batch 2)")
     parser.add_argument("--graph", action="store_true",
                         help="msnn in GRAPH_MODE (torch.compile) instead of PYNATIVE_MODE (eager)")
     args = parser.parse_args()
@@ -361,10 +394,15 @@ def main():
     torch.set_flush_denormal(True)  # both sides: no denormal slow paths when gradients get tiny
     print(f"torch {torch.__version__}, {args.threads} thread(s), {args.pairs} interleaved step pairs, "
           f"{args.clock} clock, msnn in {'GRAPH' if args.graph else 'PYNATIVE'}_MODE")
-    print(f"{'model':58s} {'median msnn/torch':>18s} {'quartiles':>14s} {'torch step':>11s}")
+    print(f"{'model':58s} {'median msnn/torch':>18s} {'quartiles':>14s} {'torch step':>11s}"
+          + (f" {'fixed cost (batch 2)':>24s}" if args.fixed else ""))
     for name in args.only.split(","):
         med, q1, q3, step = compare(name, args.pairs, CLOCKS[args.clock])
-        print(f"{LABELS[name]:58s} {med:18.3f} {q1:6.3f}-{q3:6.3f} {step * 1e3:9.2f}ms", flush=True)
+        line = f"{LABELS[name]:58s} {med:18.3f} {q1:6.3f}-{q3:6.3f} {step * 1e3:9.2f}ms"
+        if args.fixed:
+            extra, small_step = fixed_cost(name)
+            line += f" {extra * 1e6:+7.0f} us of {small_step * 1e3:5.2f}ms"
+        print(line, flush=True)
 
 
 if __name__ == "__main__":
