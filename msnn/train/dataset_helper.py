@@ -25,7 +25,11 @@ dtype and moved to :func:`msnn.context.device` (the device ``context.set_context
 selected). When the iterable runs dry after ``num_epochs`` passes, the next pull raises a
 ``RuntimeError`` naming the queue (a ``StopIteration`` would be swallowed by Python and torch
 machinery).
+
+:class:`DatasetHelper` (what ``Model.train``/``Model.eval`` iterate) feeds a CUDA device from
+page-locked host memory filled by a background thread, like a DataLoader with ``pin_memory=True``.
 """
+import queue
 import threading
 import warnings
 
@@ -224,9 +228,173 @@ def _row_to_tensors(row, device):
     return tuple(_to_device_tensor(x, device) for x in row)
 
 
+# -- page-locked host rows for a CUDA feed ---------------------------------------------------------
+
+PIN_QUEUE_SIZE = 2  # rows pinned ahead of the training loop
+PIN_JOIN_S = 5.0  # how long closing a feed waits for its pin thread to leave a pull in progress
+_END = object()
+
+
+class _PinError:
+    """An exception raised in the pin thread (by the dataset or by pinning), to raise in the caller."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error):
+        self.error = error
+
+
+def _pins(device):
+    """Whether a feed to ``device`` pins its host rows before copying them (CUDA only: a
+    ``non_blocking`` copy overlaps compute only from page-locked memory)."""
+    return device.type == "cuda"
+
+
+def _bind_thread_device(index):
+    """Runs first in the pin thread: the feed's CUDA device becomes the thread's current one, so
+    the page-locked blocks belong to its context (as torch's DataLoader pin thread does)."""
+    if index is not None:
+        torch.cuda.set_device(index)
+
+
+def _copy_to_device(tensor, device):
+    """The host-to-device copy of a pinned tensor (asynchronous on the current stream)."""
+    return tensor.to(device, non_blocking=True)
+
+
+def _pin_value(value):
+    """A numpy array or CPU tensor as a page-locked tensor (once: a pinned tensor is kept as it is);
+    any other value as it is."""
+    if isinstance(value, np.ndarray):
+        if not value.flags.writeable:  # torch.from_numpy refuses to wrap a read-only array silently
+            value = value.copy()
+        return torch.from_numpy(value).pin_memory()
+    if isinstance(value, torch.Tensor) and value.device.type == "cpu" and not value.is_pinned():
+        return value.pin_memory()
+    return value
+
+
+def _pin_row(row):
+    if isinstance(row, dict):
+        row = tuple(row.values())
+    elif not isinstance(row, (tuple, list)):
+        row = (row,)
+    return tuple(_pin_value(x) for x in row)
+
+
+def _put(out, item, stop):
+    """Put ``item`` in the bounded queue ``out``, giving up when ``stop`` is set."""
+    while not stop.is_set():
+        try:
+            out.put(item, timeout=0.1)
+            return True
+        except queue.Full:
+            continue
+    return False
+
+
+def _pin_loop(source, first, limit, out, stop, device_index):
+    """The pin thread: pin ``first`` and the next rows of ``source`` (``limit`` rows in all, None:
+    no limit) into ``out``, then the end marker; an exception is put as a :class:`_PinError`.
+    Holds no reference to the feed, so dropping the feed stops it."""
+    row = first
+    try:
+        _bind_thread_device(device_index)
+        count = 0
+        while True:
+            item = _pin_row(row)
+            row = None
+            if not _put(out, item, stop):
+                return
+            item = None
+            count += 1
+            if (limit is not None and count >= limit) or stop.is_set():
+                break
+            row = next(source)
+        end = _END
+    except StopIteration:
+        end = _END
+    except BaseException as err:  # pylint: disable=broad-except
+        end = _PinError(err)
+    _put(out, end, stop)
+
+
+class _Pinner:
+    """A background thread that pins the rows of one dataset iterator (``PIN_QUEUE_SIZE`` ahead of
+    the caller) -- torch DataLoader's pin-memory thread for msnn's feed."""
+
+    def __init__(self, source, first, limit, device):
+        self.queue = queue.Queue(PIN_QUEUE_SIZE)
+        self.stop = threading.Event()
+        self.done = False
+        index = None
+        if device.type == "cuda":
+            index = device.index if device.index is not None else torch.cuda.current_device()
+        self.thread = threading.Thread(
+            target=_pin_loop, args=(source, first, limit, self.queue, self.stop, index),
+            name="msnn-pin-memory", daemon=True)
+        self.thread.start()
+
+    def get(self):
+        """The next pinned row; StopIteration at the end; the thread's exception raised here."""
+        if self.done:
+            raise StopIteration
+        while True:
+            try:
+                item = self.queue.get(timeout=1.0)
+                break
+            except queue.Empty:
+                if not self.thread.is_alive() and self.queue.empty():  # pragma: no cover - a bug guard
+                    self.done = True
+                    raise RuntimeError("DatasetHelper: the pin-memory thread ended without its end marker.") \
+                        from None
+        if item is _END:
+            self.done = True
+            raise StopIteration
+        if isinstance(item, _PinError):
+            self.done = True
+            raise item.error
+        return item
+
+    def close(self):
+        """Stop the thread (after the pull in progress, if any) and drop the rows pinned ahead."""
+        self.stop.set()
+        self.done = True
+        try:
+            while True:
+                self.queue.get_nowait()
+        except queue.Empty:
+            pass
+        if self.thread is not threading.current_thread():
+            self.thread.join(PIN_JOIN_S)
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # pylint: disable=broad-except
+            pass
+
+
+def _pinned_to_device(row, device):
+    """A pinned row on ``device``: each CPU tensor copied without blocking, other values as
+    :func:`_to_device_tensor` makes them."""
+    out = []
+    for x in row:
+        if isinstance(x, torch.Tensor):
+            out.append(_copy_to_device(x, device) if x.device.type == "cpu" and device.type != "cpu" else x)
+        elif isinstance(x, np.generic):
+            out.append(_copy_to_device(torch.as_tensor(np.asarray(x)), device))
+        else:
+            out.append(_to_device_tensor(x, device))
+    return tuple(out)
+
+
 class _DatasetIterFeed:
     """0.1's host feed: each pass is one epoch of ``get_dataset_size()`` rows, and one iterator of
-    the dataset serves ``get_repeat_count()`` consecutive epochs before a new one is made."""
+    the dataset serves ``get_repeat_count()`` consecutive epochs before a new one is made.
+
+    Feeding a CUDA device, the rows of each iterator are pinned by a :class:`_Pinner` thread and
+    copied with ``non_blocking=True``; on the CPU rows are converted in the caller, nothing else."""
 
     def __init__(self, dataset, cls_name="DatasetHelper", arg_name="dataset"):
         self.dataset = dataset
@@ -236,28 +404,72 @@ class _DatasetIterFeed:
         self.ind = 0
         self.iter = None
         self._device = context.device()
+        self._pinner = None
+        self._via_pin = False
+        self._rows_left = None  # rows the current iterator may still give (None: no end)
+        self._iter_start = 0  # repeat_ind of the current iterator's first pass
 
     def __iter__(self):
         if self.iter is None or self.repeat_ind % self.repeat_count == 0:
+            self.close()
             dataset = self.dataset
             self.iter = iter(dataset.create_tuple_iterator() if _is_ms_dataset(dataset) else dataset)
+            self._rows_left = None if self.repeat_count == -1 else self.loop_count * self.repeat_count
+            self._iter_start = self.repeat_ind + 1
         self.repeat_ind += 1
         self.ind = 0
         self._device = context.device()
+        self._via_pin = self._pinner is not None or _pins(self._device)
         return self
+
+    def _ran_out(self):
+        warnings.warn(f"The dataset ran out after {self.ind} of the {self.loop_count} rows of this epoch "
+                      f"(get_dataset_size()); the epoch ends early, as in MindSpore 0.1.",
+                      RuntimeWarning, stacklevel=3)
 
     def __next__(self):
         if self.ind >= self.loop_count:
             raise StopIteration
+        if self._via_pin:
+            return self._next_pinned()
         try:
             row = next(self.iter)
         except StopIteration:
-            warnings.warn(f"The dataset ran out after {self.ind} of the {self.loop_count} rows of this epoch "
-                          f"(get_dataset_size()); the epoch ends early, as in MindSpore 0.1.",
-                          RuntimeWarning, stacklevel=2)
+            self._ran_out()
             raise
         self.ind += 1
         return _row_to_tensors(row, self._device)
+
+    def _next_pinned(self):
+        pinner = self._pinner
+        try:
+            if pinner is None:
+                # the iterator's first pull runs here, so its worker processes fork from this thread
+                fresh = self.ind == 0 and self.repeat_ind == self._iter_start
+                first = next(self.iter)
+                pinner = self._pinner = _Pinner(self.iter, first, self._rows_left if fresh else None,
+                                                self._device)
+            row = pinner.get()
+        except StopIteration:
+            self._ran_out()
+            raise
+        self.ind += 1
+        return _pinned_to_device(row, self._device)
+
+    def close(self):
+        """Drop the current dataset iterator and stop its pin thread, if any (the next pass starts a
+        new iterator)."""
+        self.iter = None
+        pinner = self._pinner
+        if pinner is not None:
+            self._pinner = None
+            pinner.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # pylint: disable=broad-except
+            pass
 
 
 @ms_api("mindspore.train.dataset_helper.DatasetHelper", torch="iter(DataLoader), one epoch per pass",
@@ -294,7 +506,14 @@ class DatasetHelper:
 
     Note:
         msnn has no device queue: sink mode feeds rows from the host exactly as non-sink mode,
-        and :meth:`loop_size` is 1.
+        and :meth:`loop_size` is 1. When the context device is CUDA, a background thread
+        (``msnn-pin-memory``, one per dataset iterator, ``PIN_QUEUE_SIZE`` rows ahead) pulls the rows
+        and copies their arrays into page-locked tensors, and each row is copied to the GPU with
+        ``non_blocking=True``, so the copy overlaps the computation (torch DataLoader's
+        ``pin_memory=True``); tensors already pinned are not pinned again. An error raised while
+        pulling or pinning is raised by the next ``next()``. The thread stops after the iterator's
+        last epoch, or when the helper (or ``Model.train``/``Model.eval``) is done with it. On the
+        CPU rows are converted in the caller: no thread, no pinning.
     """
 
     def __init__(self, dataset, dataset_sink_mode=True):

@@ -274,7 +274,10 @@ class Model:
         cb_params.device_number = self._device_number
         cb_params.train_dataset = train_dataset
         cb_params.list_callback = list_callback
-        self._train_process(epoch, train_dataset, feed, list_callback, cb_params)
+        try:
+            self._train_process(epoch, train_dataset, feed, list_callback, cb_params)
+        finally:
+            feed.close()  # stops its pin thread (CUDA) now rather than when collected
 
     def _train_process(self, epoch, train_dataset, feed, list_callback, cb_params):
         network = self._train_network
@@ -352,13 +355,16 @@ class Model:
         self._clear_metrics()
         run_context = RunContext(cb_params)
         list_callback.begin(run_context)
-        with torch.no_grad():
-            for next_element in feed:
-                list_callback.step_begin(run_context)
-                outputs = self._eval_network(*next_element)
-                cb_params.net_outputs = outputs
-                list_callback.step_end(run_context)
-                self._update_metrics(outputs)
+        try:
+            with torch.no_grad():
+                for next_element in feed:
+                    list_callback.step_begin(run_context)
+                    outputs = self._eval_network(*next_element)
+                    cb_params.net_outputs = outputs
+                    list_callback.step_end(run_context)
+                    self._update_metrics(outputs)
+        finally:
+            feed.close()
         metrics = self._get_metrics()
         cb_params.metrics = metrics
         list_callback.end(run_context)
