@@ -262,6 +262,25 @@ def test_Dataset_to_torch_under_DataLoader():
     assert image.shape == (16, 28, 28, 1) and image.dtype == torch.uint8 and label.dtype == torch.int64
 
 
+def test_Dataset_to_torch_under_DataLoader_pin_memory(monkeypatch):
+    """DataLoader(data.to_torch(), batch_size=None, pin_memory=True) pins every tensor of every row
+    (no GPU here: torch's accelerator check and Tensor.pin_memory are faked)."""
+    pinned = []
+
+    def pin(t, *args):
+        out = t.clone()
+        pinned.append(out)
+        return out
+    monkeypatch.setattr(torch.accelerator, "is_available", lambda: True)
+    monkeypatch.setattr(torch.accelerator, "current_accelerator", lambda *a: torch.device("cuda"))
+    monkeypatch.setattr(torch.Tensor, "pin_memory", pin)
+    d = gen(5, ("x", "y")).batch(2)
+    loader = torch.utils.data.DataLoader(d.to_torch(), batch_size=None, pin_memory=True)
+    rows = list(loader)
+    assert [[t.tolist() for t in r] for r in rows] == [[[0, 1], [0, 2]], [[2, 3], [4, 6]], [[4], [8]]]
+    assert len(pinned) == 6 and all(a is b for a, b in zip(pinned, [t for r in rows for t in r]))
+
+
 def test_TransferDataset_send_feeds_dataset_queue():
     dataset_queue = de._queues()  # pylint: disable=protected-access
     d = ds.MnistDataset(MNIST, shuffle=False).batch(32).to_device()

@@ -1382,7 +1382,12 @@ class Dataset:
         worker processes and prefetches. Under ``DataLoader(num_workers=n)`` each loader worker
         yields every n-th row (no row is duplicated, but every worker runs the whole pipeline).
         For a CUDA training loop, ``DataLoader(data.to_torch(), batch_size=None, pin_memory=True)``
-        hands over page-locked batches.
+        hands over page-locked batches (every tensor of every row; with ``num_workers=0`` torch pins
+        them on the calling thread). ``Model.train``/``DatasetHelper`` given the dataset itself pin
+        its batches on a background thread, ahead of the training loop.
+
+        Note:
+            msnn only (MindSpore 0.1 had no torch bridge).
 
         Examples:
             >>> import numpy as np
