@@ -10,7 +10,7 @@ random-access source (the source, then any ``map``/``project``/``rename``) runs 
 when the pipeline asks for more than one parallel worker; small epochs (under 512 rows) run in the
 calling process. Tasks come back in order, so a seed gives the same rows whatever the number of
 workers. When a ``batch`` (int size, no per_batch_map) sits on that part, possibly through
-``shuffle`` nodes and finite ``repeat`` nodes, the shuffle buffers and repeats run on the row
+``shuffle`` and ``repeat`` nodes (endless ones included), the shuffle buffers and repeats run on the row
 indices (the order does not depend on the rows) and each worker task builds one whole batch; an operation with a ``batch`` method
 (``op.batch(stacked array) -> stacked array``, the same values as one row at a time) is then called
 once per batch, and the rows of a column's last ``map`` are written straight into the batch.
@@ -673,29 +673,36 @@ class _ChainRunner(_PooledRunner):
 class _EpochTasks:
     """The tasks of one epoch, made as the workers need them (ordering rows through shuffle buffers
     costs Python time per row: spread over the epoch instead of paid at its start). ``n``: how
-    many, when known in advance."""
+    many, when known in advance. ``forget``: tasks are read once, in order (an endless epoch), so
+    those before the last one read are dropped."""
 
-    def __init__(self, tasks, n=None):
+    def __init__(self, tasks, n=None, forget=False):
         self._it = iter(tasks)
-        self.made = []
+        self.made = collections.deque() if forget else []
+        self.base = 0  # the index of made[0]
         self.n = n
+        self.forget = forget
 
     def has(self, k):
         """Whether the epoch has a task ``k`` (made now if need be)."""
         if self.n is not None:
             return k < self.n
-        while len(self.made) <= k:
+        while self.base + len(self.made) <= k:
             try:
                 self.made.append(next(self._it))
             except StopIteration:
-                self.n = len(self.made)
+                self.n = self.base + len(self.made)
                 return False
         return True
 
     def __getitem__(self, k):
-        while len(self.made) <= k:
+        while self.base + len(self.made) <= k:
             self.made.append(next(self._it))
-        return self.made[k]
+        if self.forget:
+            while self.base < k:
+                self.made.popleft()
+                self.base += 1
+        return self.made[k - self.base]
 
     def __iter__(self):
         k = 0
@@ -1107,11 +1114,16 @@ class _FusedBatchRunner(_PooledRunner):
         seqs = {id(n): run.child() for n in reversed(between) if isinstance(n, ShuffleDataset)}
         self.between = [("shuffle", n.buffer_size, seqs[id(n)]) if isinstance(n, ShuffleDataset)
                         else ("repeat", n.count, None) for n in between]
+        # under an endless repeat the batch has one endless epoch: nothing to plan ahead of it
+        self.endless = any(kind == "repeat" and arg == -1 for kind, arg, _ in self.between)
         self.names = self.chain.names
         self.node = node
         self.workers = self.chain.workers
         self.rows_per_task = node.batch_size
         self._init_plans()
+
+    def expect(self, n):
+        self.expected = 1 if self.endless else n
 
     def _chain_order(self, draws):
         """One epoch of the chain's row indices, from the next of its generators drawn ahead."""
@@ -1126,28 +1138,53 @@ class _FusedBatchRunner(_PooledRunner):
         kind, arg, _ = self.between[level]
         if kind == "shuffle":
             return _buffer_shuffle(self._order(level + 1, draws), arg, draws[level].popleft())
+        if arg == -1:
+            return self._endless(level + 1, draws)
         return (i for _ in range(arg) for i in self._order(level + 1, draws))
+
+    def _endless(self, level, draws):
+        """An endless repeat of ``level`` (as :class:`_RepeatRunner`: an error if a pass is empty)."""
+        while True:
+            produced = False
+            for i in self._order(level, draws):
+                produced = True
+                yield i
+            if not produced:
+                raise RuntimeError("repeat: the dataset below an endless repeat produced no row; it would "
+                                   "loop forever.")
 
     def _plan(self):
         """The epoch's batches, made lazily; every random generator they use is drawn now, in the
-        order the unfused runners draw them (the next epoch may be planned before this one is made)."""
+        order the unfused runners draw them (the next epoch may be planned before this one is made).
+        Under an endless repeat (an endless epoch, nothing planned after it) the generators below it
+        are drawn as they are used, in the same order."""
         chain = self.chain
-        times = 1  # how often the level runs per epoch: the product of the repeat counts above it
+        times = 1  # how often the level runs per epoch: the product of the repeat counts above it (None: no end)
         draws = {}
         for level, (kind, arg, seq) in enumerate(self.between):
             if kind == "shuffle":
-                draws[level] = collections.deque(_new_rng(seq) for _ in range(times))
-            else:
+                draws[level] = (collections.deque(_new_rng(seq) for _ in range(times)) if times is not None
+                                else _LazyDraws(lambda seq=seq: _new_rng(seq)))
+            elif arg == -1:
+                times = None
+            elif times is not None:
                 times *= arg
-        rngs = [_new_rng(chain.seq) for _ in range(times)]
-        chain.epoch_no += times
+        rngs = [_new_rng(chain.seq) for _ in range(times if times is not None else 1)]
+        chain.epoch_no += times if times is not None else 1
         idx = chain.source._epoch_indices(rngs[0])  # pylint: disable=protected-access
-        draws[None] = collections.deque([(rngs[0], idx)] + [(r, None) for r in rngs[1:]])
+        first = [(rngs[0], idx)] + [(r, None) for r in rngs[1:]]
+        if times is None:
+            def more(seq=chain.seq):
+                chain.epoch_no += 1
+                return _new_rng(seq), None
+            draws[None] = _LazyDraws(more, first)
+        else:
+            draws[None] = collections.deque(first)
         order = self._order(0, draws)
         bs = self.node.batch_size
         drop = self.node.drop_remainder
-        n = None if times > 1 else (len(idx) // bs if drop else -(-len(idx) // bs))
-        return _Plan(rngs[0], _EpochTasks(_batches_of(order, bs, drop), n),
+        n = None if times != 1 else (len(idx) // bs if drop else -(-len(idx) // bs))
+        return _Plan(rngs[0], _EpochTasks(_batches_of(order, bs, drop), n, forget=times is None),
                      chain.workers <= 1 or len(idx) < WORKER_MIN_ROWS)
 
     def _task(self, key):
@@ -1164,6 +1201,17 @@ class _FusedBatchRunner(_PooledRunner):
             if isinstance(res, _WorkerError):
                 raise RuntimeError(res.message)
             yield tuple(_delivered(c) for c in res)
+
+
+class _LazyDraws:
+    """``first``, then ``make()`` for each further ``popleft()`` (the generators of an endless repeat)."""
+
+    def __init__(self, make, first=()):
+        self.make = make
+        self.first = collections.deque(first)
+
+    def popleft(self):
+        return self.first.popleft() if self.first else self.make()
 
 
 def _batches_of(order, bs, drop):
@@ -1184,7 +1232,7 @@ def _fusable(batch_node):
         return None
     between = []
     node = batch_node.input[0]
-    while isinstance(node, ShuffleDataset) or (isinstance(node, RepeatDataset) and node.count != -1):
+    while isinstance(node, (ShuffleDataset, RepeatDataset)):
         between.append(node)
         node = node.input[0]
     if isinstance(node, (MapDataset, ProjectDataset, RenameDataset, SourceDataset)) and _is_chain_top(node):
