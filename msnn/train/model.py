@@ -241,6 +241,11 @@ class Model:
                 Callbacks, or `train_dataset` has no size.
             ValueError: If `epoch` is not positive, a row has the wrong number of columns, or
                 ``enable_loop_sink`` is set in the context with a 'CPU' or 'GPU' device_target.
+
+        Note:
+            msnn feeds rows from the host (no device queue). On a CUDA device a background thread
+            pins each row in page-locked memory ahead of the step and the copy to the GPU does not
+            block (see :class:`msnn.train.DatasetHelper`); the thread ends with ``train``.
         """
         V.check_positive_int(epoch, "epoch", "Model.train")
         V.check_bool(dataset_sink_mode, "dataset_sink_mode", "Model.train")
