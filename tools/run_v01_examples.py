@@ -9,9 +9,19 @@ per run (return code, seconds, the last lines of output).
     git --git-dir=<mirror of the 0.1 source> archive 576a73b4 example | tar -x -C /tmp/ms01
     python tools/run_v01_examples.py /tmp/ms01 [--only lenet,alexnet] [--quick] [--device_target CPU]
     python tools/run_v01_examples.py /tmp/ms01 --only bert,yolov3 [--max_steps 2]
+    python tools/run_v01_examples.py /tmp/ms01 --only resnet50 --images 32 --test_images 32 --stream
 
 ``--quick`` writes a few hundred images instead of every digit, so each example runs its configured
-number of epochs in seconds to minutes instead of hours. ``easydict`` (imported by the examples'
+number of epochs in seconds to minutes instead of hours. ``--images N`` keeps only the first N
+CIFAR-10 training records in total (spread evenly over the ``data_batch_*.bin`` files, the first
+records of each; every file keeps at least one when N allows) and ``--test_images M`` the first M
+records of ``cifar-10-verify-bin/test_batch.bin``, so that resnet50_cifar10 and vgg16_cifar10 run
+their configured epochs (90 and 70) in full at one or two steps an epoch: resnet50 batches 32 rows
+with ``drop_remainder`` before its ``repeat``, so an epoch is ``N // 32`` steps (N >= 32); vgg16
+repeats 70 times before it shuffles and batches 64 rows with ``drop_remainder``, so it runs
+``70 * N // 64`` steps in all, ``N // 64`` an epoch (N >= 64); their eval.py batch the test records
+the same way (M >= 32 and M >= 64). ``--stream`` prints every output line of the scripts as it
+comes, with the seconds since the script started, and the checkpoint files each train.py wrote. ``easydict`` (imported by the examples'
 config files) is replaced by a four-line stand-in when it is not installed, and so is ``matplotlib``
 (yolov3's dataset.py imports ``rgb_to_hsv``/``hsv_to_rgb``, used only with ``do_hsv = True``,
 which it is not; the stand-ins raise).
@@ -61,7 +71,9 @@ def _env(stub_dir, extra=None):
     return env
 
 
-def _run(name, cwd, args, env, timeout):
+def _run(name, cwd, args, env, timeout, stream=False):
+    if stream:
+        return _run_steps(name, cwd, args, env, timeout, 0, echo=True)
     start = time.time()
     try:
         res = subprocess.run([sys.executable, "-m", "msnn"] + args, cwd=cwd, env=env, capture_output=True,
@@ -73,8 +85,9 @@ def _run(name, cwd, args, env, timeout):
     return rc == 0, out
 
 
-def _run_steps(name, cwd, args, env, timeout, max_steps):
-    """``_run`` for a long example: stop it once ``max_steps`` LossMonitor lines were printed (0: never)."""
+def _run_steps(name, cwd, args, env, timeout, max_steps, echo=False):
+    """``_run`` for a long example: stop it once ``max_steps`` LossMonitor lines were printed (0: never);
+    ``echo``: print every line (not only the loss lines) with the seconds since the start."""
     start = time.time()
     proc = subprocess.Popen([sys.executable, "-m", "msnn"] + args, cwd=cwd, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
@@ -82,9 +95,12 @@ def _run_steps(name, cwd, args, env, timeout, max_steps):
     try:
         for line in proc.stdout:
             out.append(line.rstrip())
+            if echo and line.strip():
+                print(f"    {name} [{time.time() - start:6.0f} s] {line.rstrip()}", flush=True)
             if "loss is" in line:
                 losses.append(line.strip())
-                print(f"    {name}: {line.strip()}  ({time.time() - start:.0f} s)", flush=True)
+                if not echo:
+                    print(f"    {name}: {line.strip()}  ({time.time() - start:.0f} s)", flush=True)
                 if max_steps and len(losses) >= max_steps:
                     rc = f"stopped after {len(losses)} steps"
                     break
@@ -103,6 +119,25 @@ def _run_steps(name, cwd, args, env, timeout, max_steps):
     return bool(ok), out
 
 
+def _keep_first(path, count, record):
+    """Keeps the first ``count`` records (``record`` bytes each) of the binary file ``path``."""
+    import numpy as np  # pylint: disable=import-outside-toplevel
+    rec = np.fromfile(path, np.uint8).reshape(-1, record)
+    rec[:count].tofile(path)
+
+
+def _keep_images(data, images, test_images):
+    """``--images``/``--test_images``: the first records of the CIFAR-10 training files (N in all,
+    spread evenly over the files) and of the test file."""
+    if images is not None:
+        files = sorted(glob.glob(os.path.join(data, "cifar-10-batches-bin", "*.bin")))
+        for k, path in enumerate(files):
+            _keep_first(path, images // len(files) + (k < images % len(files)), 3073)
+    if test_images is not None:
+        for path in glob.glob(os.path.join(data, "cifar-10-verify-bin", "*.bin")):
+            _keep_first(path, test_images, 3073)
+
+
 def _newest(pattern):
     files = sorted(glob.glob(pattern, recursive=True), key=os.path.getmtime)
     return files[-1] if files else ""
@@ -116,7 +151,17 @@ def main(argv=None):
     p.add_argument("--device_target", default="CPU")
     p.add_argument("--timeout", type=int, default=7200)
     p.add_argument("--max_steps", type=int, default=2, help="bert, yolov3: stop after N steps (0: run to the end)")
+    p.add_argument("--images", type=int, default=None, metavar="N",
+                   help="keep the first N CIFAR-10 training records in all (resnet50: N // 32 steps an epoch, "
+                        "vgg16: 70 * N // 64 steps in all)")
+    p.add_argument("--test_images", type=int, default=None, metavar="M",
+                   help="keep the first M CIFAR-10 test records (cifar-10-verify-bin)")
+    p.add_argument("--stream", action="store_true",
+                   help="print the scripts' output as it comes (seconds since start) and the checkpoints written")
     args = p.parse_args(argv)
+    for flag in ("images", "test_images"):
+        if getattr(args, flag) is not None and getattr(args, flag) < 1:
+            p.error(f"--{flag} must be a positive number of records, got {getattr(args, flag)}")
     example_root = os.path.join(args.source, "example")
     if not os.path.isdir(example_root):
         p.error(f"{example_root} does not exist")
@@ -138,13 +183,14 @@ def main(argv=None):
             f.write(_MATPLOTLIB_COLORS)
     data = os.path.join(work, "data")
     cmd = [sys.executable, os.path.join(ROOT, "tools", "make_dataset_files.py"), "--out", data, "--full",
-           "--repeat", "1" if args.quick else "8"]
+           "--repeat", "1" if args.quick or args.images is not None else "8"]
     subprocess.run(cmd, check=True, capture_output=True)
     if args.quick:  # keep the first 256 training images of each set
         import numpy as np  # pylint: disable=import-outside-toplevel
         for path in glob.glob(os.path.join(data, "cifar-10-batches-bin", "*.bin")):
             rec = np.fromfile(path, np.uint8).reshape(-1, 3073)
             rec[:128].tofile(path)
+    _keep_images(data, args.images, args.test_images)
     env = _env(stub)
     dev = ["--device_target", args.device_target]
     results = {}
@@ -154,40 +200,47 @@ def main(argv=None):
         shutil.copytree(os.path.join(example_root, example), dst)
         return dst
 
+    def run(name, cwd, script_args, env, timeout):
+        res = _run(name, cwd, script_args, env, timeout, stream=args.stream)
+        if args.stream and script_args[0] == "train.py":
+            ckpts = sorted(glob.glob(os.path.join(cwd, "**", "*.ckpt"), recursive=True), key=os.path.getmtime)
+            print(f"    {name} checkpoints: " + ", ".join(os.path.relpath(c, cwd) for c in ckpts), flush=True)
+        return res
+
     only = args.only.split(",")
     if "lenet" in only:
         d = copy("lenet_mnist")
-        ok, _ = _run("lenet_mnist/train.py", d, ["train.py", "--data_path", os.path.join(data, "MNIST_Data")] + dev,
-                     env, args.timeout)
+        ok, _ = run("lenet_mnist/train.py", d, ["train.py", "--data_path", os.path.join(data, "MNIST_Data")] + dev,
+                    env, args.timeout)
         ckpt = _newest(os.path.join(d, "**", "*.ckpt"))
         results["lenet train"] = ok
-        results["lenet eval"], _ = _run("lenet_mnist/eval.py", d, ["eval.py", "--data_path", os.path.join(data, "MNIST_Data"),
-                                                               "--ckpt_path", ckpt] + dev, env, args.timeout)
+        results["lenet eval"], _ = run("lenet_mnist/eval.py", d, ["eval.py", "--data_path", os.path.join(data, "MNIST_Data"),
+                                                              "--ckpt_path", ckpt] + dev, env, args.timeout)
     if "alexnet" in only:
         d = copy("alexnet_cifar10")
         gpu = ["--device_target", "GPU"] if args.device_target == "GPU" else []  # choices are Ascend/GPU
-        results["alexnet train"], _ = _run("alexnet_cifar10/train.py", d, ["train.py", "--data_path",
-                                           os.path.join(data, "cifar-10-batches-bin"), "--ckpt_path", "ckpt"] + gpu,
-                                           env, args.timeout)
-        results["alexnet eval"], _ = _run("alexnet_cifar10/eval.py", d, ["eval.py", "--data_path",
-                                          os.path.join(data, "cifar-10-batches-bin"), "--ckpt_path",
-                                          _newest(os.path.join(d, "ckpt", "*.ckpt"))] + gpu, env, args.timeout)
+        results["alexnet train"], _ = run("alexnet_cifar10/train.py", d, ["train.py", "--data_path",
+                                          os.path.join(data, "cifar-10-batches-bin"), "--ckpt_path", "ckpt"] + gpu,
+                                          env, args.timeout)
+        results["alexnet eval"], _ = run("alexnet_cifar10/eval.py", d, ["eval.py", "--data_path",
+                                         os.path.join(data, "cifar-10-batches-bin"), "--ckpt_path",
+                                         _newest(os.path.join(d, "ckpt", "*.ckpt"))] + gpu, env, args.timeout)
     if "resnet50" in only:
         d = copy("resnet50_cifar10")
-        results["resnet50 train"], _ = _run("resnet50_cifar10/train.py", d, ["train.py", "--dataset_path",
-                                            os.path.join(data, "cifar-10-batches-bin")], env, args.timeout)
-        results["resnet50 eval"], _ = _run("resnet50_cifar10/eval.py", d, ["eval.py", "--dataset_path",
-                                           os.path.join(data, "cifar-10-verify-bin"), "--checkpoint_path",
-                                           _newest(os.path.join(d, "**", "*.ckpt"))], env, args.timeout)
+        results["resnet50 train"], _ = run("resnet50_cifar10/train.py", d, ["train.py", "--dataset_path",
+                                           os.path.join(data, "cifar-10-batches-bin")], env, args.timeout)
+        results["resnet50 eval"], _ = run("resnet50_cifar10/eval.py", d, ["eval.py", "--dataset_path",
+                                          os.path.join(data, "cifar-10-verify-bin"), "--checkpoint_path",
+                                          _newest(os.path.join(d, "**", "*.ckpt"))], env, args.timeout)
     if "vgg16" in only:
         d = copy("vgg16_cifar10")
         # vgg16 switches loop sink on, which 0.1's Model refused on CPU/GPU: it runs as 'Ascend'
         # (msnn: CUDA when present, else the CPU), its default
-        results["vgg16 train"], _ = _run("vgg16_cifar10/train.py", d, ["train.py", "--data_path", data],
-                                         env, args.timeout)
-        results["vgg16 eval"], _ = _run("vgg16_cifar10/eval.py", d, ["eval.py", "--data_path", data,
-                                        "--checkpoint_path", _newest(os.path.join(d, "**", "*.ckpt"))],
+        results["vgg16 train"], _ = run("vgg16_cifar10/train.py", d, ["train.py", "--data_path", data],
                                         env, args.timeout)
+        results["vgg16 eval"], _ = run("vgg16_cifar10/eval.py", d, ["eval.py", "--data_path", data,
+                                       "--checkpoint_path", _newest(os.path.join(d, "**", "*.ckpt"))],
+                                       env, args.timeout)
     if "bert" in only:
         d = copy("Bert_NEZHA_cnwiki")
         cfg = os.path.join(d, "config.py")
