@@ -21,8 +21,9 @@ with ``drop_remainder`` before its ``repeat``, so an epoch is ``N // 32`` steps 
 repeats 70 times before it shuffles and batches 64 rows with ``drop_remainder``, so it runs
 ``70 * N // 64`` steps in all, ``N // 64`` an epoch (N >= 64); their eval.py batch the test records
 the same way (M >= 32 and M >= 64). ``--stream`` prints every output line of the scripts as it
-comes, with the seconds since the script started, and the checkpoint files each train.py wrote. ``easydict`` (imported by the examples'
-config files) is replaced by a four-line stand-in when it is not installed, and so is ``matplotlib``
+comes, with the seconds since the script started, and the checkpoint files each train.py wrote.
+``easydict`` (imported by the examples' config files) is replaced by a four-line stand-in when it
+is not installed, and so is ``matplotlib``
 (yolov3's dataset.py imports ``rgb_to_hsv``/``hsv_to_rgb``, used only with ``do_hsv = True``,
 which it is not; the stand-ins raise).
 
