@@ -30,8 +30,8 @@ backend that is missing makes that step run eagerly from then on, with a one-lin
 ``RuntimeWarning``. Inductor runs with ``fallback_random=True``, so dropout draws the same random
 numbers as eager mode: a compiled step equals the eager step within float rounding. Where no
 CUDA device exists it also runs with ``cpp_wrapper=True`` (the compiled graph calls its kernels
-from generated C++ instead of Python: 5-10 % off a CPU BERT-style step; ``MSNN_GRAPH_CPP_WRAPPER``
-``1``/``0`` forces it on or off).
+from generated C++ instead of Python: 3-6 % off a CPU BERT-style step's fastest time;
+``MSNN_GRAPH_CPP_WRAPPER`` ``1``/``0`` forces it on or off).
 
 Shapes: the first compilation is static; a second input shape (the smaller last batch of an
 epoch) recompiles once with dynamic sizes (torch's automatic dynamic shapes), after which further
@@ -65,7 +65,7 @@ class _Config:
         self.min_run_seconds = float(os.environ.get("MSNN_GRAPH_MIN_RUN_SECONDS", "300"))
         self.mode = os.environ.get("MSNN_GRAPH_COMPILE_MODE") or None
         # inductor's C++ wrapper (the compiled graph's kernel calls in C++, not Python): "auto" is
-        # on where no CUDA device exists (CPU training: ~5-10 % off BERT-style steps), "1"/"0" force
+        # on where no CUDA device exists (CPU training: a few % off BERT-style steps), "1"/"0" force
         self.cpp_wrapper = os.environ.get("MSNN_GRAPH_CPP_WRAPPER", "auto")
 
 

@@ -398,7 +398,7 @@ class SoftmaxCrossEntropyWithLogits(_Loss):
             return _sparse_kernel_path(logits, labels, self.is_grad, self._check_labels)
         if self.sparse:
             _check_sparse_labels(logits, labels, logits.shape[-1], name)
-            if logits.device.type == "cpu" and labels.numel():
+            if logits.device.type == "cpu" and labels.numel() and not torch.compiler.is_compiling():
                 fused = _fused_sparse_cross_entropy(logits, labels, self._reduction)
                 if fused is not None:
                     return fused
