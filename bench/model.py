@@ -27,31 +27,9 @@ import torch.nn.functional as F
 
 import msnn as nn
 from msnn import context
+from msnn.model_zoo.lenet import LeNet5 as MsLeNet5  # 0.1's model zoo LeNet-5 (32x32, 'valid')
 from msnn.train import Model
 from msnn.train.callback import CheckpointConfig, LossMonitor, ModelCheckpoint
-
-
-class MsLeNet5(nn.Cell):
-    """LeNet-5 as in MindSpore 0.1's model_zoo (32x32 input, 'valid' convolutions)."""
-
-    def __init__(self, num_class=10):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 6, 5, pad_mode='valid')
-        self.conv2 = nn.Conv2d(6, 16, 5, pad_mode='valid')
-        self.fc1 = nn.Dense(16 * 5 * 5, 120)
-        self.fc2 = nn.Dense(120, 84)
-        self.fc3 = nn.Dense(84, num_class)
-        self.relu = nn.ReLU()
-        self.max_pool2d = nn.MaxPool2d(kernel_size=2, stride=2)
-        self.flatten = nn.Flatten()
-
-    def construct(self, x):
-        x = self.max_pool2d(self.relu(self.conv1(x)))
-        x = self.max_pool2d(self.relu(self.conv2(x)))
-        x = self.flatten(x)
-        x = self.relu(self.fc1(x))
-        x = self.relu(self.fc2(x))
-        return self.fc3(x)
 
 
 class TorchLeNet5(torch.nn.Module):
